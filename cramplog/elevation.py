@@ -1,0 +1,158 @@
+"""Ascent, descent and steep-downhill exposure from a sample stream's elevation.
+
+Method (SCIENCE.md, "Elevation"):
+
+1. Keep samples with finite distance and elevation (missing elevation is dropped, never 0);
+   distances must increase, so repeated distances (standing still) keep their first sample.
+2. Resample elevation and moving time onto a regular distance grid of ``GRID_M`` metres and
+   smooth elevation with a centred moving average of ``SMOOTH_M`` metres.
+3. Ascent/descent: the smoothed profile passed through a ``HYSTERESIS_M`` dead band (a change
+   counts only once it exceeds 3 m from the last turning point, as GoldenCheetah does).
+4. Grade over consecutive ``GRADE_M`` (50 m) segments of the smoothed profile: E10 / E15 are
+   the kilometres of segments with grade <= -10 % / <= -15 %; ``min_le10`` is the moving time
+   spent in the -10 % segments.
+5. ``longest_descent_m`` is the vertical drop of the largest continuous descent (from a
+   turning-point high to the next low of the hysteresis profile), in metres.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+GRID_M = 10.0
+SMOOTH_M = 70.0
+HYSTERESIS_M = 3.0
+GRADE_M = 50.0
+MAX_GAP_S = 30.0  # pauses longer than this count as 30 s of moving time
+MIN_DISTANCE_M = 100.0
+
+
+@dataclass
+class DescentStats:
+    ascent_m: float
+    descent_m: float
+    e10_km: float
+    e15_km: float
+    min_le10: float | None  # None when the stream has no usable time
+    longest_descent_m: float
+
+
+def _turning_points(z: np.ndarray, band: float) -> list[float]:
+    """Elevations of the alternating highs and lows that differ by more than ``band``."""
+    pts = [float(z[0])]
+    direction = 0  # +1 climbing, -1 descending, 0 not yet moved beyond the band
+    ext = float(z[0])
+    for raw in z[1:]:
+        v = float(raw)
+        if direction == 0:
+            if abs(v - pts[0]) > band:
+                direction, ext = (1 if v > pts[0] else -1), v
+        elif direction == 1:
+            if v > ext:
+                ext = v
+            elif ext - v > band:
+                pts.append(ext)
+                direction, ext = -1, v
+        else:
+            if v < ext:
+                ext = v
+            elif v - ext > band:
+                pts.append(ext)
+                direction, ext = 1, v
+    if direction != 0:
+        pts.append(ext)
+    return pts
+
+
+def hysteresis_totals(z: np.ndarray, band: float = HYSTERESIS_M) -> tuple[float, float, float]:
+    """(ascent, descent, largest single descent) of a profile with a dead band of ``band``."""
+    if len(z) < 2:
+        return 0.0, 0.0, 0.0
+    pts = np.asarray(_turning_points(z, band))
+    d = np.diff(pts)
+    ascent = float(d[d > 0].sum())
+    descent = float(abs(d[d < 0].sum()))
+    largest = float(-d.min()) if len(d) and d.min() < 0 else 0.0
+    return ascent, descent, largest
+
+
+def smooth_profile(
+    distance_m: np.ndarray, elevation_m: np.ndarray, t_s: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None] | None:
+    """(grid distance, smoothed elevation, moving time on the grid), or None when unusable."""
+    d = np.asarray(distance_m, dtype=float)
+    z = np.asarray(elevation_m, dtype=float)
+    ok = np.isfinite(d) & np.isfinite(z)
+    if ok.sum() < 2:
+        return None
+    t_mov = None
+    if t_s is not None:
+        t = np.asarray(t_s, dtype=float)
+        dt = np.diff(t, prepend=t[0])
+        dt = np.where(np.isfinite(dt) & (dt > 0), np.minimum(dt, MAX_GAP_S), 0.0)
+        t_mov = np.cumsum(dt)[ok]
+    d, z = d[ok], z[ok]
+    # keep samples that reach a new maximum distance (standing still or GPS jitter back)
+    keep = np.concatenate(([True], d[1:] > np.maximum.accumulate(d)[:-1]))
+    d, z = d[keep], z[keep]
+    if t_mov is not None:
+        t_mov = t_mov[keep]
+    if len(d) < 2 or d[-1] - d[0] < MIN_DISTANCE_M:
+        return None
+    grid = np.arange(d[0], d[-1] + 1e-9, GRID_M)
+    zg = np.interp(grid, d, z)
+    w = max(1, int(round(SMOOTH_M / GRID_M)))
+    if w > 1 and len(zg) > w:
+        pad = w // 2
+        padded = np.concatenate((np.full(pad, zg[0]), zg, np.full(w - 1 - pad, zg[-1])))
+        zg = np.convolve(padded, np.ones(w) / w, mode="valid")
+    tg = np.interp(grid, d, t_mov) if t_mov is not None else None
+    return grid, zg, tg
+
+
+def descent_stats(
+    distance_m: np.ndarray, elevation_m: np.ndarray, t_s: np.ndarray | None = None
+) -> DescentStats | None:
+    """Descent figures of one stream, or None when distance or elevation is unusable."""
+    prof = smooth_profile(distance_m, elevation_m, t_s)
+    if prof is None:
+        return None
+    grid, zg, tg = prof
+    ascent, descent, largest = hysteresis_totals(zg)
+    step = max(1, int(round(GRADE_M / GRID_M)))
+    idx = np.arange(0, len(grid), step)
+    if idx[-1] != len(grid) - 1:
+        idx = np.append(idx, len(grid) - 1)
+    seg_len = np.diff(grid[idx])
+    seg_dz = np.diff(zg[idx])
+    # a last stub shorter than half a segment gives noisy grades: ignore it
+    valid = seg_len >= GRADE_M / 2
+    grade = np.where(valid, seg_dz / np.where(seg_len > 0, seg_len, 1.0), 0.0)
+    le10 = valid & (grade <= -0.10)
+    le15 = valid & (grade <= -0.15)
+    min_le10 = None
+    if tg is not None:
+        seg_t = np.diff(tg[idx])
+        min_le10 = float(seg_t[le10].sum() / 60.0)
+    return DescentStats(
+        ascent_m=ascent,
+        descent_m=descent,
+        e10_km=float(seg_len[le10].sum() / 1000.0),
+        e15_km=float(seg_len[le15].sum() / 1000.0),
+        min_le10=min_le10,
+        longest_descent_m=largest,
+    )
+
+
+def distance_from_latlon(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Cumulative haversine distance (m); NaN positions add nothing."""
+    lat_r = np.radians(np.asarray(lat, dtype=float))
+    lon_r = np.radians(np.asarray(lon, dtype=float))
+    dlat = np.diff(lat_r)
+    dlon = np.diff(lon_r)
+    h = np.sin(dlat / 2) ** 2 + np.cos(lat_r[:-1]) * np.cos(lat_r[1:]) * np.sin(dlon / 2) ** 2
+    step = 2 * 6371008.8 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    step = np.where(np.isfinite(step), step, 0.0)
+    return np.concatenate(([0.0], np.cumsum(step)))

@@ -1,0 +1,336 @@
+"""Per-session numbers: distance, time, pace, load (TRIMP / session-RPE / fallback), descent,
+temperature. Pure functions of one activity, the profile and the athlete's HR bounds.
+
+Load conventions (SCIENCE.md, "Formulas"):
+
+- Banister TRIMP integrated per sample: for each interval between consecutive samples,
+  Δt[min] × mean of the two endpoints' HRr·a·e^(b·HRr) (trapezoid; an invalid endpoint uses
+  the other one). Intervals longer than ``MAX_GAP_S`` (30 s) count as 30 s: a watch pause or a
+  dropout is not exercise at the last heart rate. HR ≤ 0 or > 250 is dropped. When valid HR
+  covers under half of the recorded time the session falls back to RPE / fallback load.
+- Coefficients: male a=0.64 b=1.92; female a=0.86 b=1.67; unspecified a=0.725215 b=1.795
+  (Runalyze's unisex pair). ``TRIMP_COEFFS`` and the session's ``trimp_coeffs`` say which.
+- Summary-only sessions with an average HR use TRIMP of the average HR (an underestimate,
+  noted in ``missing``).
+- Session-RPE (Foster 2001): RPE × minutes.
+- Fallback: minutes × the athlete's median TRIMP/min for the sport family, once there are
+  ``FALLBACK_MIN_HR_SESSIONS`` HR sessions in that family; before that ``FALLBACK_TRIMP_PER_MIN``
+  (1.0, about an easy aerobic session). Applied by ``assign_fallback_loads``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+
+from cramplog.elevation import MAX_GAP_S, descent_stats, distance_from_latlon
+from cramplog.model import Activity, Profile, sport_family
+from cramplog.thresholds import heat_threshold
+
+FEATURES_VERSION = 1
+TRIMP_COEFFS = {"male": (0.64, 1.92), "female": (0.86, 1.67), "unspecified": (0.725215, 1.795)}
+HR_MIN_VALID, HR_MAX_VALID = 0.0, 250.0
+FALLBACK_TRIMP_PER_MIN = 1.0
+FALLBACK_MIN_HR_SESSIONS = 5
+DEFAULT_HR_REST = 60.0
+MIN_HR_COVERAGE = 0.5
+
+
+@dataclass
+class HrBounds:
+    hr_max: float | None
+    hr_rest: float | None
+    estimated: bool
+    note: str
+
+
+@dataclass
+class SessionFeatures:
+    activity_id: int | None
+    local_date: date
+    sport: str
+    family: str
+    is_race: bool
+    start: datetime
+    distance_m: float | None = None
+    elapsed_s: float | None = None
+    moving_s: float | None = None
+    pace_s_per_km: float | None = None
+    trimp: float | None = None
+    load: float = 0.0
+    load_source: str = "fallback"
+    ascent_m: float | None = None
+    descent_m: float | None = None
+    e10_km: float | None = None
+    e15_km: float | None = None
+    min_le10: float | None = None
+    longest_descent_m: float | None = None
+    temp_min_c: float | None = None
+    temp_mean_c: float | None = None
+    temp_max_c: float | None = None
+    min_above_heat: float | None = None
+    missing: list[str] = field(default_factory=list)
+    # extras (not in the original contract, harmless for consumers)
+    heat_c: float = 25.0  # the heat threshold min_above_heat was computed with
+    trimp_coeffs: str = "unspecified"  # which TRIMP sex coefficients were used
+    first_half_pace: float | None = None  # s/km, from the stream (races: pacing)
+    second_half_pace: float | None = None
+
+    @property
+    def duration_s(self) -> float | None:
+        return self.moving_s if self.moving_s else self.elapsed_s
+
+    @property
+    def minutes(self) -> float:
+        d = self.duration_s
+        return d / 60.0 if d else 0.0
+
+    @property
+    def distance_km(self) -> float | None:
+        return self.distance_m / 1000.0 if self.distance_m is not None else None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["local_date"] = self.local_date.isoformat()
+        d["start"] = self.start.isoformat()
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> SessionFeatures:
+        d = dict(d)
+        d["local_date"] = date.fromisoformat(d["local_date"])
+        d["start"] = datetime.fromisoformat(d["start"])
+        d["missing"] = list(d.get("missing") or [])
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+
+def _num(x: Any) -> float | None:
+    if x is None:
+        return None
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+def _clean_hr(hr: np.ndarray) -> np.ndarray:
+    hr = np.asarray(hr, dtype=float)
+    return np.where((hr > HR_MIN_VALID) & (hr <= HR_MAX_VALID), hr, np.nan)
+
+
+def estimate_hr_bounds(profile: Profile, activities: list[Activity]) -> HrBounds:
+    """HR max and rest: the profile's values, else estimates from the recorded data."""
+    notes = []
+    hr_max, hr_rest = profile.hr_max, profile.hr_rest
+    estimated = False
+    samples = [
+        _clean_hr(a.stream.hr_bpm) for a in activities if a.stream and a.stream.hr_bpm is not None
+    ]
+    allhr = np.concatenate(samples) if samples else np.array([])
+    allhr = allhr[np.isfinite(allhr)]
+    if hr_max is None:
+        peaks = [
+            a.hr_max for a in activities if a.hr_max and HR_MIN_VALID < a.hr_max <= HR_MAX_VALID
+        ]
+        if len(allhr) >= 600:
+            hr_max = float(np.percentile(allhr, 99.5))
+            notes.append(f"HR max {hr_max:.0f} estimated as the 99.5th percentile of recorded HR")
+        elif peaks:
+            hr_max = float(max(peaks))
+            notes.append(f"HR max {hr_max:.0f} estimated as the highest session maximum")
+        if hr_max is not None:
+            estimated = True
+    if hr_rest is None:
+        estimated = True
+        if len(allhr) >= 600:
+            # the low end of exercise HR is well above resting HR: 1st percentile minus 20 bpm,
+            # never below 35 and never above the population default
+            low = float(np.percentile(allhr, 1.0)) - 20.0
+            hr_rest = float(min(DEFAULT_HR_REST, max(35.0, low)))
+            notes.append(f"HR rest {hr_rest:.0f} estimated from the low end of recorded HR")
+        else:
+            hr_rest = DEFAULT_HR_REST
+            notes.append(f"HR rest {hr_rest:.0f} is a population default")
+    if hr_max is not None and hr_rest is not None and hr_max <= hr_rest + 20:
+        notes.append("HR max and rest too close: HR-based load disabled")
+        hr_max = None
+    if hr_max is None:
+        notes.append("no HR max known or estimable: HR-based load unavailable")
+    return HrBounds(hr_max=hr_max, hr_rest=hr_rest, estimated=estimated, note="; ".join(notes))
+
+
+def trimp_from_samples(
+    t_s: np.ndarray, hr: np.ndarray, hr_rest: float, hr_max: float, sex: str
+) -> tuple[float, float]:
+    """(TRIMP, fraction of recorded time with valid HR) of one sample stream."""
+    a, b = TRIMP_COEFFS.get(sex, TRIMP_COEFFS["unspecified"])
+    t = np.asarray(t_s, dtype=float)
+    hrr = np.clip((_clean_hr(hr) - hr_rest) / (hr_max - hr_rest), 0.0, 1.0)
+    f = hrr * a * np.exp(b * hrr)
+    if len(t) < 2:
+        return 0.0, 0.0
+    dt = np.diff(t)
+    dt = np.where(np.isfinite(dt) & (dt > 0), np.minimum(dt, MAX_GAP_S), 0.0)
+    left, right = f[:-1], f[1:]
+    both = np.isfinite(left) & np.isfinite(right)
+    one = np.where(np.isfinite(left), left, right)
+    seg = np.where(both, (left + right) / 2.0, one)
+    valid = np.isfinite(seg)
+    total = float(dt.sum())
+    trimp = float((np.where(valid, seg, 0.0) * dt).sum() / 60.0)
+    return trimp, (float(dt[valid].sum()) / total if total > 0 else 0.0)
+
+
+def trimp_from_average(
+    hr_avg: float, minutes: float, hr_rest: float, hr_max: float, sex: str
+) -> float:
+    a, b = TRIMP_COEFFS.get(sex, TRIMP_COEFFS["unspecified"])
+    hrr = min(1.0, max(0.0, (hr_avg - hr_rest) / (hr_max - hr_rest)))
+    return minutes * hrr * a * math.exp(b * hrr)
+
+
+def _stream_distance(act: Activity) -> np.ndarray | None:
+    s = act.stream
+    if s is None:
+        return None
+    if s.distance_m is not None and np.isfinite(s.distance_m).sum() >= 2:
+        return np.asarray(s.distance_m, dtype=float)
+    if s.lat_deg is not None and s.lon_deg is not None and np.isfinite(s.lat_deg).sum() >= 2:
+        return distance_from_latlon(s.lat_deg, s.lon_deg)
+    return None
+
+
+def _half_paces(t: np.ndarray, d: np.ndarray) -> tuple[float | None, float | None]:
+    ok = np.isfinite(t) & np.isfinite(d)
+    t, d = t[ok], d[ok]
+    if len(d) < 10 or d[-1] - d[0] < 1000:
+        return None, None
+    half = d[0] + (d[-1] - d[0]) / 2
+    t_half = float(np.interp(half, np.maximum.accumulate(d), t))
+    k1 = (half - d[0]) / 1000.0
+    return float((t_half - t[0]) / k1), float((t[-1] - t_half) / k1)
+
+
+def compute_features(activity: Activity, profile: Profile, hr: HrBounds) -> SessionFeatures:
+    """The numbers of one session. Fallback loads are provisional until
+    ``assign_fallback_loads`` has seen the whole history."""
+    act = activity
+    sex = profile.sex if profile.sex in TRIMP_COEFFS else "unspecified"
+    heat_c = heat_threshold(profile.thresholds)
+    sf = SessionFeatures(
+        activity_id=act.id,
+        local_date=act.local_date(profile.tzinfo()),
+        sport=act.sport,
+        family=sport_family(act.sport),
+        is_race=bool(act.is_race),
+        start=act.start,
+        elapsed_s=_num(act.elapsed_s),
+        moving_s=_num(act.moving_s),
+        distance_m=_num(act.distance_m),
+        heat_c=heat_c,
+        trimp_coeffs=sex,
+    )
+    s = act.stream
+    missing = sf.missing
+    dist = _stream_distance(act)
+    t = np.asarray(s.t_s, dtype=float) if s is not None else None
+    if s is None:
+        missing.append("no sample stream: summary values only")
+    if sf.distance_m is None and dist is not None:
+        sf.distance_m = float(np.nanmax(dist) - np.nanmin(dist))
+    if sf.elapsed_s is None and t is not None and len(t) >= 2:
+        sf.elapsed_s = float(np.nanmax(t) - np.nanmin(t))
+    if sf.moving_s is None and t is not None and len(t) >= 2:
+        dt = np.diff(t)
+        sf.moving_s = float(
+            np.where(np.isfinite(dt) & (dt > 0), np.minimum(dt, MAX_GAP_S), 0).sum()
+        )
+    dur = sf.duration_s
+    if sf.distance_m and dur and sf.distance_m > 0:
+        sf.pace_s_per_km = dur / (sf.distance_m / 1000.0)
+    if t is not None and dist is not None:
+        sf.first_half_pace, sf.second_half_pace = _half_paces(t, dist)
+
+    # --- load ---
+    if hr.hr_max is not None and hr.hr_rest is not None:
+        if s is not None and s.hr_bpm is not None:
+            trimp, cover = trimp_from_samples(s.t_s, s.hr_bpm, hr.hr_rest, hr.hr_max, sex)
+            if cover >= MIN_HR_COVERAGE:
+                sf.trimp = trimp
+            else:
+                missing.append(f"heart rate covers only {cover:.0%} of the session: TRIMP not used")
+        elif act.hr_avg and dur and HR_MIN_VALID < act.hr_avg <= HR_MAX_VALID:
+            sf.trimp = trimp_from_average(act.hr_avg, dur / 60.0, hr.hr_rest, hr.hr_max, sex)
+            missing.append("TRIMP from average heart rate (no HR samples): an underestimate")
+    if sf.trimp is not None:
+        sf.load, sf.load_source = sf.trimp, "hr"
+    elif act.rpe is not None and 0 <= act.rpe <= 10:
+        sf.load, sf.load_source = float(act.rpe) * sf.minutes, "rpe"
+    else:
+        sf.load, sf.load_source = FALLBACK_TRIMP_PER_MIN * sf.minutes, "fallback"
+        missing.append("no heart rate or RPE: load estimated from duration")
+
+    # --- elevation ---
+    ds = None
+    if s is not None and s.elevation_m is not None and dist is not None:
+        ds = descent_stats(dist, s.elevation_m, s.t_s)
+    if ds is not None:
+        sf.ascent_m, sf.descent_m = ds.ascent_m, ds.descent_m
+        sf.e10_km, sf.e15_km, sf.min_le10 = ds.e10_km, ds.e15_km, ds.min_le10
+        sf.longest_descent_m = ds.longest_descent_m
+    else:
+        sf.ascent_m, sf.descent_m = _num(act.ascent_m), _num(act.descent_m)
+        missing.append("no elevation stream: downhill grades (E10, E15, steep minutes) unknown")
+        if sf.descent_m is None:
+            missing.append("descent unknown")
+
+    # --- temperature ---
+    temp = None
+    if s is not None and s.temperature_c is not None and np.isfinite(s.temperature_c).any():
+        temp = np.asarray(s.temperature_c, dtype=float)
+    if temp is not None and t is not None:
+        ok = np.isfinite(temp)
+        sf.temp_min_c = float(np.min(temp[ok]))
+        sf.temp_max_c = float(np.max(temp[ok]))
+        dt = np.diff(t, prepend=t[0])
+        dt = np.where(np.isfinite(dt) & (dt > 0), np.minimum(dt, MAX_GAP_S), 0.0)
+        w = dt[ok]
+        sf.temp_mean_c = (
+            float(np.average(temp[ok], weights=w)) if w.sum() > 0 else float(temp[ok].mean())
+        )
+        sf.min_above_heat = float(dt[ok & (temp >= heat_c)].sum() / 60.0)
+    else:
+        sf.temp_min_c, sf.temp_max_c = _num(act.temp_min_c), _num(act.temp_max_c)
+        sf.temp_mean_c = _num(act.temp_avg_c)
+        if sf.temp_min_c is not None and sf.temp_min_c >= heat_c:
+            sf.min_above_heat = sf.minutes
+        elif sf.temp_max_c is not None and sf.temp_max_c < heat_c:
+            sf.min_above_heat = 0.0
+        elif sf.temp_mean_c is None and sf.temp_max_c is None:
+            missing.append("temperature unknown")
+        else:
+            missing.append("minutes above the heat threshold unknown (summary temperature only)")
+    return sf
+
+
+def assign_fallback_loads(features: list[SessionFeatures]) -> dict[str, float]:
+    """Second pass: fallback-load sessions get minutes × the family's median TRIMP/min.
+
+    Returns the TRIMP/min rate used per family (the constant where history is too short).
+    """
+    rates: dict[str, list[float]] = {}
+    for f in features:
+        if f.load_source == "hr" and f.trimp is not None and f.minutes > 0:
+            rates.setdefault(f.family, []).append(f.trimp / f.minutes)
+    used: dict[str, float] = {}
+    for f in features:
+        if f.load_source != "fallback":
+            continue
+        r = rates.get(f.family, [])
+        rate = float(np.median(r)) if len(r) >= FALLBACK_MIN_HR_SESSIONS else FALLBACK_TRIMP_PER_MIN
+        used[f.family] = rate
+        f.load = rate * f.minutes
+    return used
