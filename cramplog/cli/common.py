@@ -1,0 +1,97 @@
+"""What every command shares: option types, the store, the athlete, the output streams."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TextIO
+
+import typer
+
+from cramplog.errors import UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from cramplog.store import Store
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+DbOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="SQLite store to use (default: the user data dir; env CRAMPLOG_DB).",
+        show_default=False,
+    ),
+]
+AthleteOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--athlete",
+        "-a",
+        help="Athlete name (optional when the store has one).",
+        show_default=False,
+    ),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write the output to this file instead of stdout.",
+        show_default=False,
+    ),
+]
+
+
+def err_console() -> Console:
+    """The stderr console for progress, warnings and errors (honours NO_COLOR)."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def open_store(db: Path | None, *, readonly: bool = False) -> Store:
+    from cramplog.store import Store, default_db_path
+
+    return Store(db if db is not None else default_db_path(), readonly=readonly)
+
+
+def resolve_athlete(store: Store, athlete: str | None) -> str:
+    """The named athlete, or the only athlete in the store; a clear error otherwise."""
+    names = store.athletes()
+    if athlete is not None:
+        if athlete not in names:
+            known = ", ".join(names) if names else "none yet"
+            raise UsageError(f"no athlete named {athlete!r} in the store (known: {known})")
+        return athlete
+    if len(names) == 1:
+        return names[0]
+    if not names:
+        raise UsageError("the store has no athletes yet; run 'cramplog import PATH' first")
+    raise UsageError(
+        f"the store holds {len(names)} athletes ({', '.join(names)}); choose one with --athlete"
+    )
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Data goes to stdout, or to the --output file."""
+    if output is None:
+        out: TextIO = sys.stdout
+        out.write(text)
+        if text and not text.endswith("\n"):
+            out.write("\n")
+        out.flush()
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None

@@ -1,0 +1,271 @@
+"""Import pipeline: find files, skip the ones already stored (content hash), parse the rest
+(in worker processes when there are enough of them), put local times in the athlete's
+zone, fill gaps from summary CSVs, and store each file in its own transaction.
+
+Nothing here prints: progress goes through a callback and the outcome is an ImportReport.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from cramplog.errors import CramplogError, InputError
+from cramplog.ingest.walk import Entry, Problem, walk
+from cramplog.model import Activity, ParseResult, Profile
+from cramplog.store import Store
+
+# Below these, parsing in the main process beats starting a worker pool.
+POOL_MIN_FILES = 4
+POOL_MIN_BYTES = 1_000_000
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ImportReport:
+    """What one import did, for one or more paths."""
+
+    athletes: list[str] = field(default_factory=list)
+    files_seen: int = 0
+    imported_files: int = 0
+    activities_added: int = 0
+    merged: int = 0
+    known: int = 0
+    skipped_unknown: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    cramps_added: int = 0
+    cramps_known: int = 0
+    profiles_loaded: int = 0
+
+    @property
+    def anything_readable(self) -> bool:
+        return bool(self.imported_files or self.known or self.cramps_added or self.cramps_known)
+
+
+def athlete_for_path(path: Path, explicit: str | None) -> tuple[str, Profile | None, str | None]:
+    """The athlete a path belongs to: --athlete, else athlete.toml's name, else the folder name.
+
+    Returns (name, profile read from the folder's athlete.toml or None, the toml's sha256).
+    """
+    profile: Profile | None = None
+    digest: str | None = None
+    toml = path / "athlete.toml" if path.is_dir() else None
+    default = path.name if path.is_dir() else (path.parent.name or path.stem)
+    if path.is_file() and path.suffix.lower() == ".zip":
+        default = path.stem
+    if toml is not None and toml.is_file():
+        from cramplog.profile import load_profile_toml
+
+        data = toml.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        profile = load_profile_toml(data, str(toml), default_name=explicit or default)
+        if explicit:
+            profile.name = explicit
+    name = explicit or (profile.name if profile else default)
+    return name, profile, digest
+
+
+def import_paths(
+    store: Store,
+    paths: Iterable[Path],
+    *,
+    athlete: str | None = None,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> ImportReport:
+    """Import every path; each path is one athlete's files (see ``athlete_for_path``)."""
+    report = ImportReport()
+    for path in paths:
+        _import_one(store, Path(path), athlete, report, progress, workers)
+    return report
+
+
+def _import_one(
+    store: Store,
+    path: Path,
+    explicit: str | None,
+    report: ImportReport,
+    progress: Progress | None,
+    workers: int | None,
+) -> None:
+    name, profile, toml_sha = athlete_for_path(path, explicit)
+    if name not in report.athletes:
+        report.athletes.append(name)
+    store.athlete_id(name)
+    known = store.known_hashes(name)
+    if profile is not None and toml_sha is not None and toml_sha not in known:
+        store.set_profile(profile)
+        store.add_file(name, toml_sha, "athlete.toml", "profile", 0, [])
+        report.profiles_loaded += 1
+    prof = store.get_profile(name) or Profile(name=name)
+    tz = prof.tzinfo()
+
+    problems: list[Problem] = []
+    entries = list(walk(path, problems))
+    for p in problems:
+        report.failed.append((p.display, p.message))
+    report.files_seen += len(entries)
+
+    todo: list[tuple[Entry, bytes, str]] = []
+    cramp_entries: list[tuple[Entry, bytes, str]] = []
+    for e in entries:
+        if e.kind == "unknown":
+            report.skipped_unknown += 1
+            continue
+        if e.kind == "profile":
+            continue  # only the folder's own athlete.toml counts; handled above
+        try:
+            data = e.read()
+        except InputError as exc:
+            report.failed.append((e.display, str(exc).split(": ", 1)[-1]))
+            continue
+        if not data:
+            report.failed.append((e.display, "the file is empty"))
+            continue
+        sha = hashlib.sha256(data).hexdigest()
+        if sha in known:
+            report.known += 1
+            continue
+        known.add(sha)
+        (cramp_entries if e.kind == "cramps" else todo).append((e, data, sha))
+
+    # Summary CSVs first: their fills (RPE, weather, title) apply to the files they name.
+    todo.sort(key=lambda t: (0 if t[0].name.lower().endswith(".csv") else 1, t[0].rel))
+    fills: dict[str, dict[str, Any]] = {}
+    done = 0
+    total = len(todo)
+    for entry, sha, result in _parse_all(todo, workers):
+        done += 1
+        if progress is not None:
+            progress(done, total)
+        if isinstance(result, str):
+            report.failed.append((entry.display, result))
+            continue
+        for key, value in result.fills.items():
+            fills[_fill_key(key)] = value
+        acts = [_localize(a, tz) for a in result.activities]
+        fill = fills.get(_fill_key(entry.rel)) or fills.get(_fill_key(entry.name))
+        if fill:
+            for a in acts:
+                _apply_fill(a, fill)
+        for w in result.warnings:
+            report.warnings.append((entry.display, w))
+        fmt = _format_of(entry.name)
+        try:
+            added = store.add_file(
+                name,
+                sha,
+                entry.rel,
+                fmt,
+                entry.size,
+                acts,
+                status="partial" if result.warnings else "ok",
+                message="; ".join(result.warnings)[:500] or None,
+            )
+        except CramplogError as exc:
+            report.failed.append((entry.display, str(exc)))
+            continue
+        report.imported_files += 1
+        report.activities_added += added.inserted
+        report.merged += added.merged
+
+    for entry, data, sha in cramp_entries:
+        _import_cramps(store, name, entry, data, sha, tz, report)
+
+
+def _import_cramps(
+    store: Store, athlete: str, entry: Entry, data: bytes, sha: str, tz: Any, report: ImportReport
+) -> None:
+    from cramplog.cramps import parse_cramps_csv
+
+    try:
+        events, warnings = parse_cramps_csv(
+            data, entry.display, tz, now=datetime.now(timezone.utc), skip_bad_rows=False
+        )
+    except InputError as exc:
+        report.failed.append((entry.display, str(exc)))
+        return
+    added, already = store.add_cramps(athlete, events)
+    store.add_file(athlete, sha, entry.rel, "cramps", entry.size, [])
+    report.cramps_added += added
+    report.cramps_known += already
+    for w in warnings:
+        report.warnings.append((entry.display, w))
+
+
+def _format_of(name: str) -> str:
+    from cramplog.ingest import detect_format
+
+    return detect_format(name) or "unknown"
+
+
+def _fill_key(name: str) -> str:
+    """Match CSV Filename cells to files: base name without .gz, lower case."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return base[:-3] if base.endswith(".gz") else base
+
+
+def _localize(act: Activity, tz: Any) -> Activity:
+    """A naive start is local wall time (summary CSVs): put it in the athlete's zone."""
+    if act.start.tzinfo is None:
+        local = act.start.replace(tzinfo=tz)
+        act.start = local.astimezone(timezone.utc)
+        offset = local.utcoffset()
+        act.utc_offset_s = int(offset.total_seconds()) if offset is not None else None
+    return act
+
+
+_FILLABLE = ("title", "rpe", "temp_avg_c", "temp_min_c", "temp_max_c")
+
+
+def _apply_fill(act: Activity, fill: dict[str, Any]) -> None:
+    for key in _FILLABLE:
+        if getattr(act, key) is None and fill.get(key) is not None:
+            setattr(act, key, fill[key])
+    if fill.get("is_race"):
+        act.is_race = True
+
+
+def _parse_one(item: tuple[str, bytes]) -> ParseResult | str:
+    """Parse one file's bytes; a readable error string instead of an exception."""
+    from cramplog.ingest import parse_bytes
+
+    name, data = item
+    try:
+        return parse_bytes(name, data)
+    except CramplogError as exc:
+        msg = str(exc)
+        prefix = f"{name}: "
+        return msg[len(prefix) :] if msg.startswith(prefix) else msg
+    except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the import
+        return f"could not be read ({type(exc).__name__}: {exc})"
+
+
+def _parse_all(
+    todo: list[tuple[Entry, bytes, str]], workers: int | None
+) -> Iterable[tuple[Entry, str, ParseResult | str]]:
+    """Parse in input order; in worker processes when the job is big enough to pay for them."""
+    total_bytes = sum(len(d) for _, d, _ in todo)
+    n_workers = workers if workers is not None else (os.cpu_count() or 1)
+    use_pool = n_workers > 1 and len(todo) >= POOL_MIN_FILES and total_bytes >= POOL_MIN_BYTES
+    if not use_pool:
+        for entry, data, sha in todo:
+            yield entry, sha, _parse_one((entry.name, data))
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=min(n_workers, len(todo))) as pool:
+        items = ((entry.name, data) for entry, data, _ in todo)
+        for (entry, _, sha), result in zip(
+            todo,
+            pool.map(_parse_one, items, chunksize=max(1, len(todo) // (n_workers * 8))),
+            strict=True,
+        ):
+            yield entry, sha, result

@@ -1,0 +1,51 @@
+"""Shared test fixtures. Tests that use ../shared/realdata skip cleanly when it is absent
+(a user's clone does not have it)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE_LOGS = REPO / "sample_logs"
+
+
+def _find_realdata() -> Path | None:
+    env = os.environ.get("CRAMPLOG_REALDATA")
+    candidates = [Path(env)] if env else []
+    candidates.append(REPO.parent / "shared" / "realdata")
+    for c in candidates:
+        if c.is_dir():
+            return c
+    return None
+
+
+REALDATA = _find_realdata()
+
+
+@pytest.fixture(scope="session")
+def realdata() -> Path:
+    """The folder of real device files; skips the test when it is not there."""
+    if REALDATA is None:
+        pytest.skip("../shared/realdata is not present (only in the development workspace)")
+    return REALDATA
+
+
+def realdata_files(sub: str, *patterns: str) -> list[Path]:
+    """Files under realdata/<sub> for parametrizing; empty when the folder is absent."""
+    if REALDATA is None or not (REALDATA / sub).is_dir():
+        return []
+    out: list[Path] = []
+    for pat in patterns:
+        out.extend(sorted((REALDATA / sub).glob(pat)))
+    return out
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh store path; CRAMPLOG_DB points at it so CLI calls use it too."""
+    p = tmp_path / "store.sqlite"
+    monkeypatch.setenv("CRAMPLOG_DB", str(p))
+    return p
