@@ -33,7 +33,10 @@ statute accounts), so a swim distance of 10 or more is read in metres (yards).
 
 ``Date`` is local wall time without a zone: the activity's ``start`` is returned naive, with
 ``utc_offset_s`` None, and the importer localizes it with the athlete's profile zone.
-``--`` is missing; ``"1,234"`` is a thousands separator; ``'-12`` (Excel's text quote) is -12.
+``--`` is missing, and so is a Min/Max Temp of exactly 0 (what Garmin writes when no
+sensor read a temperature; a real reading of exactly 0.0 °C is lost, a known trade-off). ``"1,234"`` is a thousands separator; ``'-12`` (Excel's text quote) is -12.
+Numbers follow the account's locale even in a comma-separated file (``"24,61"``,
+``"1.850"``); the first rows decide whether the file uses a decimal comma.
 """
 
 from __future__ import annotations
@@ -150,6 +153,8 @@ def make_reader(keys: list[str], ctx: Context) -> Any:
 
     def temp(row: list[str], key: str) -> float | None:
         value = ctx.num(row, g(key), key)
+        if value == 0:  # Garmin's "no reading" (real exports: Min Temp 80.6, Max Temp 0)
+            return None
         value = f_to_c(value) if fahrenheit else value
         return in_range(ctx, value, -60, 60, key)
 
@@ -189,6 +194,7 @@ def make_reader(keys: list[str], ctx: Context) -> Any:
             else:
                 distance = value * dist_factor
 
+        t_min, t_max = temp(row, "temp_min"), temp(row, "temp_max")
         return Activity(
             sport=sport,
             start=start,
@@ -200,9 +206,14 @@ def make_reader(keys: list[str], ctx: Context) -> Any:
             descent_m=elev(row, "descent"),
             hr_avg=in_range(ctx, ctx.num(row, g("hr_avg"), "Avg HR"), 20, 260, "Avg HR"),
             hr_max=in_range(ctx, ctx.num(row, g("hr_max"), "Max HR"), 20, 260, "Max HR"),
-            temp_min_c=temp(row, "temp_min"),
-            temp_max_c=temp(row, "temp_max"),
+            temp_min_c=t_min,
+            temp_max_c=t_max,
             title=ctx.text(row, g("title")),
         )
 
     return read
+
+
+# Garmin writes numbers in the account's locale even in a comma-separated file ("24,61"):
+# csvfile looks at the first rows to decide.
+SNIFF_DECIMAL_COMMA = True

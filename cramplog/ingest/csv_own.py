@@ -171,3 +171,7 @@ def make_reader(keys: list[str], ctx: Context) -> Any:
         )
 
     return read
+
+
+# A spreadsheet saving with commas may still write decimal commas: let csvfile look.
+SNIFF_DECIMAL_COMMA = True

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+import itertools
+import re
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from cramplog.errors import InputError
@@ -31,6 +33,7 @@ from cramplog.model import Activity, ParseResult
 # Detailed row warnings kept per file; the rest are counted in one summary line.
 MAX_ROW_WARNINGS = 50
 SEPARATORS = (",", ";", "\t")
+SNIFF_ROWS = 200  # rows looked at to tell a decimal comma from a decimal point
 
 RowReader = Callable[[list[str], Context], "Activity | tuple[str, dict[str, Any]] | None"]
 
@@ -62,6 +65,41 @@ def sniff_separator(text: str) -> str:
             break
     best = max(SEPARATORS, key=lambda s: counts[s])
     return best if counts[best] > 0 else ","
+
+
+def _records(reader: Any) -> Iterator[list[str] | csv.Error]:
+    """The reader's records; a record the csv module cannot read is yielded as its error."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield exc
+
+
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,(?:\d{1,2}|\d{4,})")
+_DECIMAL_POINT = re.compile(r"[+-]?\d+\.(?:\d{1,2}|\d{4,})")
+
+
+def decimal_comma_evidence(rows: Iterable[list[str]]) -> bool:
+    """True when the numbers in ``rows`` use a decimal comma (``"24,61"``, ``"0,98"``).
+
+    A comma or point followed by exactly three digits says nothing (``1,234`` / ``1.234``
+    are thousands in one locale and decimals in the other); other cells vote, and the
+    decimal comma needs the majority.
+    """
+    comma = point = 0
+    for row in rows:
+        for c in row:
+            if len(c) > 24:
+                continue
+            c = c.strip()
+            if _DECIMAL_COMMA.fullmatch(c):
+                comma += 1
+            elif _DECIMAL_POINT.fullmatch(c):
+                point += 1
+    return comma > point
 
 
 def header_key(cell: str) -> str:
@@ -101,6 +139,7 @@ def parse_csv(data: bytes, name: str, *, units: str | None = None) -> ParseResul
     keys = [header_key(c) for c in header]
 
     read_row: RowReader | None = None
+    dialect: Any = None
     for dialect in (csv_strava, csv_garmin, csv_own):
         read_row = dialect.make_reader(keys, ctx)
         if read_row is not None:
@@ -113,25 +152,25 @@ def parse_csv(data: bytes, name: str, *, units: str | None = None) -> ParseResul
             f"'Activity ID' and 'Activity Date'; found {shown})"
         )
 
+    records = _records(reader)
+    if sep != ";" and getattr(dialect, "SNIFF_DECIMAL_COMMA", False):
+        head = list(itertools.islice(records, SNIFF_ROWS))
+        ctx.decimal_comma = decimal_comma_evidence(r for r in head if isinstance(r, list))
+        records = itertools.chain(head, records)
+
     result = ParseResult()
     skipped = 0
     dropped = 0
     first_row = rowno
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            rowno += 1
-            skipped += 1
-            ctx.row = rowno
-            ctx.warn(f"unreadable CSV record ({exc}); skipped")
-            continue
+    for row in records:
         rowno += 1
+        ctx.row = rowno
+        if isinstance(row, csv.Error):
+            skipped += 1
+            ctx.warn(f"unreadable CSV record ({row}); skipped")
+            continue
         if not row or not any(c.strip() for c in row):
             continue
-        ctx.row = rowno
         try:
             out = read_row(row, ctx)
         except RowError as exc:
