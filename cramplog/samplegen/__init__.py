@@ -1,0 +1,34 @@
+"""Deterministic generator of realistic training logs for cramplog.
+
+``write_sample`` writes the bundled ``sample_logs/`` (one runner's season with six
+planted episodes, and a small team); ``write_corpus`` writes larger random corpora
+for benchmarks. Self-contained: imports nothing from the rest of cramplog.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["write_corpus", "write_sample"]
+
+
+def write_sample(out_dir: Path) -> list[Path]:
+    """Write the bundled sample (``alex/`` and ``team/*``) into out_dir; returns athlete folders."""
+    from .athlete import write_athlete
+    from .season import alex_spec
+    from .team import team_specs
+
+    out_dir = Path(out_dir)
+    folders = [write_athlete(alex_spec(), out_dir)]
+    for spec in team_specs():
+        folders.append(write_athlete(spec, out_dir / "team"))
+    return folders
+
+
+def write_corpus(out_dir: Path, athletes: int, years: float, seed: int = 0) -> list[Path]:
+    """Write ``athletes`` random runners with ``years`` of training each; returns their folders."""
+    from .corpus import corpus_specs
+    from .athlete import write_athlete
+
+    out_dir = Path(out_dir)
+    return [write_athlete(spec, out_dir) for spec in corpus_specs(athletes, years, seed)]
