@@ -1,0 +1,109 @@
+"""Personal associations: a self-matched case-crossover on the athlete's own sessions.
+
+Units are sessions. Case sessions carry a linked cramp. Controls are the athlete's other
+sessions of the same sport family and the same kind (race vs training) within ±12 weeks of a
+case session (each counted once). Each binary feature is "rule R fired in window W" for the
+windows of ``context.WINDOWS``; features exposed in no session are not tested. Per feature:
+the 2×2 counts, relative risk (0.5 added to every cell), one-sided Fisher exact p and Holm's
+correction over the features tested. Nothing is shown below 5 logged cramp events; every
+association is a hypothesis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from cramplog.context import WINDOWS, FindingIndex
+from cramplog.features import SessionFeatures
+from cramplog.model import CrampEvent, Finding
+from cramplog.stats import fisher_exact_greater, holm, relative_risk
+
+MIN_EVENTS = 5
+CONTROL_DAYS = 84
+
+
+@dataclass
+class Association:
+    feature: str
+    window: str
+    case_exposed: int
+    case_unexposed: int
+    control_exposed: int
+    control_unexposed: int
+    relative_risk: float
+    p_value: float
+    p_holm: float
+    label: str = "hypothesis"
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        for k in ("relative_risk", "p_value", "p_holm"):
+            d[k] = round(float(d[k]), 4)
+        return d
+
+
+@dataclass
+class PersonalResult:
+    events: int
+    shown: bool
+    associations: list[Association] = field(default_factory=list)
+    case_sessions: int = 0
+    control_sessions: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "events": self.events,
+            "shown": self.shown,
+            "associations": [a.to_dict() for a in self.associations] if self.shown else [],
+        }
+
+
+def personal_associations(
+    features: list[SessionFeatures],
+    findings: list[Finding],
+    cramps: list[CrampEvent],
+    *,
+    min_events: int = MIN_EVENTS,
+    control_days: int = CONTROL_DAYS,
+) -> PersonalResult:
+    events = len(cramps)
+    if events < min_events:
+        return PersonalResult(events=events, shown=False)
+    linked = {c.activity_id for c in cramps if c.activity_id is not None}
+    cases = [f for f in features if f.activity_id is not None and f.activity_id in linked]
+    span = timedelta(days=control_days)
+    controls = [
+        g
+        for g in features
+        if g.activity_id not in linked
+        and any(
+            g.family == c.family
+            and g.is_race == c.is_race
+            and abs(g.local_date - c.local_date) <= span
+            for c in cases
+        )
+    ]
+    idx = FindingIndex(findings)
+
+    def exposures(f: SessionFeatures) -> set[tuple[str, str]]:
+        w = idx.windows(f.local_date, f.activity_id)
+        return {(rule, win) for win in WINDOWS for rule in w[win]}
+
+    case_exp = [exposures(f) for f in cases]
+    ctrl_exp = [exposures(f) for f in controls]
+    feats = sorted(set().union(*case_exp, *ctrl_exp), key=lambda x: (x[0], WINDOWS.index(x[1])))
+    rows = []
+    for feat in feats:
+        a = sum(feat in e for e in case_exp)
+        c = sum(feat in e for e in ctrl_exp)
+        b, d = len(cases) - a, len(controls) - c
+        rows.append((feat, a, b, c, d, relative_risk(a, b, c, d), fisher_exact_greater(a, b, c, d)))
+    adjusted = holm([r[6] for r in rows])
+    assoc = [
+        Association(feat[0], feat[1], a, b, c, d, rr, p, ph)
+        for (feat, a, b, c, d, rr, p), ph in zip(rows, adjusted, strict=True)
+    ]
+    assoc.sort(key=lambda x: (x.p_value, -x.relative_risk, x.feature, x.window))
+    return PersonalResult(events, True, assoc, len(cases), len(controls))

@@ -1,0 +1,60 @@
+"""Goal readiness: each goal-aware rule's view of one goal (CR04–CR08, CR10, CR11, CR09).
+
+The goal assessed is the next one on or after ``today``; without one, the latest past goal,
+assessed as of the day before it ("how ready were you").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from cramplog.model import SEVERITIES, Goal
+from cramplog.rules import GoalAssessment, RuleContext, assess_goal
+
+
+@dataclass
+class GoalReadiness:
+    goal: Goal
+    as_of: date
+    assessments: list[GoalAssessment] = field(default_factory=list)
+
+    @property
+    def days_to_goal(self) -> int:
+        return (self.goal.date - self.as_of).days
+
+    @property
+    def worst(self) -> str | None:
+        sev = [a.severity for a in self.assessments if a.severity]
+        return max(sev, key=SEVERITIES.index) if sev else None
+
+    def to_dict(self) -> dict[str, Any]:
+        g = self.goal
+        return {
+            "name": g.name,
+            "date": g.date.isoformat(),
+            "sport": g.sport,
+            "distance_km": g.distance_km,
+            "descent_m": g.descent_m,
+            "temperature_c": g.temperature_c,
+            "target_time_s": g.target_time_s,
+            "as_of": self.as_of.isoformat(),
+            "days_to_goal": self.days_to_goal,
+            "worst_severity": self.worst,
+            "assessments": [a.to_dict() for a in self.assessments],
+        }
+
+
+def pick_goal(goals: list[Goal], today: date) -> Goal | None:
+    upcoming = [g for g in goals if g.date >= today]
+    if upcoming:
+        return min(upcoming, key=lambda g: g.date)
+    return max(goals, key=lambda g: g.date) if goals else None
+
+
+def goal_readiness(ctx: RuleContext, goal: Goal) -> GoalReadiness:
+    as_of = min(ctx.today, goal.date - timedelta(days=1))
+    sub = dataclasses.replace(ctx, today=as_of)
+    return GoalReadiness(goal, as_of, assess_goal(sub, goal))
