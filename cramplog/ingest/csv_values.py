@@ -11,6 +11,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
 MISSING = frozenset({"", "--", "-", "—", "n/a", "na", "null", "none"})
 
@@ -63,6 +64,9 @@ def to_float(cell: str, decimal_comma: bool = False) -> float | None:
     return value
 
 
+_CLOCK = re.compile(r"(?:(?:(\d+):)?(\d+):)?(\d+):(\d{1,2}(?:[.,]\d+)?)")
+
+
 def to_seconds(cell: str, decimal_comma: bool = False) -> float | None:
     """A duration: ``hh:mm:ss``, ``h:mm:ss.f``, ``mm:ss``, ``d:hh:mm:ss`` or plain seconds."""
     s = cell.strip()
@@ -72,17 +76,17 @@ def to_seconds(cell: str, decimal_comma: bool = False) -> float | None:
     if ":" not in s:
         return to_float(s, decimal_comma)
     negative = s.startswith("-")
-    parts = s.lstrip("+-").split(":")
-    if len(parts) > 4 or not all(p.isdigit() for p in parts[:-1]):
+    m = _CLOCK.fullmatch(s.lstrip("+-"))
+    if m is None:
         raise ValueError(f"not a duration: {cell[:40]!r}")
-    last = parts[-1].replace(",", ".")
-    if not re.fullmatch(r"\d{1,2}(?:\.\d+)?", last) or float(last) >= 60:
+    days, hours, minutes, secs = m.groups()
+    sec = float(secs.replace(",", "."))
+    # The leading part may run over (90:00 is 90 minutes); the parts after it may not.
+    if sec >= 60 or (hours is not None and int(minutes) >= 60):
         raise ValueError(f"not a duration: {cell[:40]!r}")
-    if len(parts) >= 3 and int(parts[-2]) >= 60:
+    if days is not None and int(hours) >= 24:
         raise ValueError(f"not a duration: {cell[:40]!r}")
-    total = float(last)
-    for unit, part in zip((60, 3600, 86400), reversed(parts[:-1]), strict=False):
-        total += unit * int(part)
+    total = sec + 60 * int(minutes) + 3600 * int(hours or 0) + 86400 * int(days or 0)
     return -total if negative else total
 
 
@@ -322,6 +326,7 @@ SPORT_KEYWORDS: tuple[tuple[str, str], ...] = (
 )
 
 
+@lru_cache(maxsize=512)
 def to_sport(cell: str) -> str:
     """The model sport for an activity-type name; ``other`` when nothing matches."""
     from cramplog.model import SPORTS
