@@ -184,7 +184,7 @@ def clean(s: Samples, label: str, warnings: list[str]) -> dict[str, np.ndarray] 
         bad_pos = ~((np.abs(lat) <= 90) & (np.abs(lon) <= 180)) | ((lat == 0) & (lon == 0))
     n_bad_pos = int((bad_pos & (np.isfinite(lat) | np.isfinite(lon))).sum())
     if n_bad_pos:
-        warnings.append(f"{label}: ignored {n_bad_pos} impossible positions")
+        warnings.append(f"{label}: ignored {n_bad_pos} incomplete or impossible positions")
     lat[bad_pos] = _NAN
     lon[bad_pos] = _NAN
     for key, (low, high, inclusive) in _RANGES.items():
