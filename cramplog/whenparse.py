@@ -216,7 +216,10 @@ def parse_when(text: str, *, now: datetime, tz: tzinfo) -> tuple[datetime, bool]
         raise ValueError("now must be timezone-aware")
     now_local = now.astimezone(tz)
     s = " ".join(text.strip().lower().replace(",", " ").split())
-    found = _interpret(s, now_local, tz) if s else None
+    try:
+        found = _interpret(s, now_local, tz) if s else None
+    except (OverflowError, ValueError):  # "99999999 days ago", year out of range
+        found = None
     if found is None:
         raise InputError(f"--when: cannot read {text!r}; {HINT}")
     if _is_future(found, now_local):
