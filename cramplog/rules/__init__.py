@@ -47,7 +47,7 @@ def assess_goal(ctx: RuleContext, goal: Goal) -> list[GoalAssessment]:
     hist = goal_history(ctx)
     if hist.status == "flag":
         for a in items:
-            if a.severity is not None:
+            if a.severity is not None and a.severity != "warning":
                 a.evidence = {**a.evidence, "raised_by": "CR09", "base_severity": a.severity}
                 a.severity = raise_severity(a.severity)
     items.append(hist)

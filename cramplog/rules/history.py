@@ -3,7 +3,7 @@
 Every cramp that has earlier logged cramps is reported (caution) with the counts of earlier
 events in total, in the same sport family and in races. For such a cramp, the other findings
 dated in the 7 days up to and including its day are raised one severity step
-(info → caution → warning; warning stays warning), once however many cramps overlap; the
+(info → caution → warning; warning stays warning), once however many cramps overlap; a
 raised finding's evidence records ``raised_by`` and ``base_severity``. For the next goal, any
 earlier cramp raises the other goal assessments one step (see readiness).
 """
@@ -66,7 +66,11 @@ def raise_for_history(
         return list(findings)
     out = []
     for f in findings:
-        if f.rule != RULE.id and any(lo <= f.date <= hi for lo, hi in windows):
+        if (
+            f.rule != RULE.id
+            and f.severity != "warning"
+            and any(lo <= f.date <= hi for lo, hi in windows)
+        ):
             ev = dict(f.evidence)
             ev.update(raised_by=RULE.id, base_severity=f.severity)
             f = dataclasses.replace(f, severity=raise_severity(f.severity), evidence=json_safe(ev))

@@ -135,7 +135,7 @@ RULE = Rule(
         "Schwellnus, Drew & Collins 2011, BJSM 45:650",
         "Schwellnus et al. 2011, BJSM 45:1132",
         "Shang et al. 2011, CJSM 21:204",
-        "Swanevelder et al. 2017",
+        "Swanevelder 2017",
     ),
     run=_run,
     assess_goal=_goal,
