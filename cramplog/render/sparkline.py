@@ -1,0 +1,117 @@
+"""Terminal sparklines: a season of weekly load and descent in one line each.
+
+``sparkline([1, 5, None, 8])`` → ``"▁▅ █"``: eight block heights, ``None`` (or NaN) is a
+space, the scale runs from 0 (or the lowest value when some are negative) to the highest.
+With ``width`` smaller than the number of values, consecutive values are merged into
+``width`` cells and each cell shows the largest of its values, so a one-week spike never
+disappears from a long season.
+
+``weekly_sparklines(report)`` gives ready-made, labelled lines for an athlete's report
+(weekly load, weekly descent, and a row marking the weeks with a logged cramp); the table
+renderer prints them under the findings table when the console is wide enough.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+BLOCKS = "▁▂▃▄▅▆▇█"
+LABEL_WIDTH = 12
+# Narrower than this (label included) and weekly_sparklines returns no lines.
+MIN_WIDTH = LABEL_WIDTH + 8
+
+
+def _clean(v: float | None) -> float | None:
+    if v is None:
+        return None
+    x = float(v)
+    return x if math.isfinite(x) else None
+
+
+def _bucket(values: list[float | None], width: int) -> list[float | None]:
+    """Merge ``values`` into ``width`` cells (largest value of each; None when all missing)."""
+    n = len(values)
+    out: list[float | None] = []
+    for i in range(width):
+        lo, hi = (i * n) // width, ((i + 1) * n) // width
+        cell = [v for v in values[lo:hi] if v is not None]
+        out.append(max(cell) if cell else None)
+    return out
+
+
+def sparkline(values: Sequence[float | None], width: int | None = None) -> str:
+    """One character per value (or per cell of merged values when ``width`` is smaller)."""
+    clean = [_clean(v) for v in values]
+    if width is not None:
+        if width <= 0:
+            return ""
+        if len(clean) > width:
+            clean = _bucket(clean, width)
+    present = [v for v in clean if v is not None]
+    if not present:
+        return " " * len(clean)
+    lo = min(0.0, min(present))
+    hi = max(present)
+    span = hi - lo
+    chars = []
+    for v in clean:
+        if v is None:
+            chars.append(" ")
+        elif span <= 0:
+            chars.append(BLOCKS[0])
+        else:
+            chars.append(BLOCKS[round((v - lo) / span * (len(BLOCKS) - 1))])
+    return "".join(chars)
+
+
+def _fmt(x: float | None) -> str:
+    return "–" if x is None else f"{x:,.0f}"
+
+
+def weekly_sparklines(report: Any, width: int | None = None) -> list[str]:
+    """Labelled lines for the terminal: weekly load, weekly descent, weeks with a cramp.
+
+    ``width`` is the whole line's budget in characters (label and the trailing maximum
+    included); ``None`` means one character per week. Returns ``[]`` when there are no
+    sessions or the width is too small to be useful.
+    """
+    from cramplog.render.charts import cramp_days, report_features, weekly_totals
+
+    features = report_features(report)
+    if not features:
+        return []
+    weeks = weekly_totals(features, report.first_day, report.last_day)
+    if not weeks:
+        return []
+    load = [w.load for w in weeks]
+    descent = [w.descent_m if w.sessions else None for w in weeks]
+    tail = 14  # room for "  max 12,345 m"
+    cells: int | None = None
+    if width is not None:
+        if width < MIN_WIDTH:
+            return []
+        cells = max(1, width - LABEL_WIDTH - tail)
+    load_line = sparkline(load, cells)
+    descent_line = sparkline(descent, cells)
+    n = len(load_line)
+    cramp_weeks = [0.0] * len(weeks)
+    for day in cramp_days(report):
+        for i, w in enumerate(weeks):
+            if w.start <= day <= w.end:
+                cramp_weeks[i] += 1
+    marks = _bucket([c or None for c in cramp_weeks], n) if len(weeks) > n else cramp_weeks
+    cramp_line = "".join("×" if m else "·" for m in marks)
+    max_load = max((v for v in load if v is not None), default=None)
+    max_desc = max((v for v in descent if v is not None), default=None)
+    lines = [
+        f"{'load/week':<{LABEL_WIDTH}}{load_line}  max {_fmt(max_load)}",
+        f"{'descent/week':<{LABEL_WIDTH}}{descent_line}  max {_fmt(max_desc)} m",
+    ]
+    if any(cramp_weeks):
+        lines.append(f"{'cramps':<{LABEL_WIDTH}}{cramp_line}")
+    first = weeks[0].start.isoformat()
+    last = weeks[-1].end.isoformat()
+    lines.append(f"{'':<{LABEL_WIDTH}}weeks {first} … {last}")
+    return lines
