@@ -1,9 +1,299 @@
-"""Placeholder: commands are added here as they are built."""
+"""``cramplog analyze``: import (when given paths), analyse one athlete or a squad, and report
+in the chosen format; the exit code tells a script whether anything reached ``--fail-on``."""
 
 from __future__ import annotations
 
+import os
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+from cramplog.cli.common import AthleteOpt, DbOpt, OutputOpt, err_console, open_store
+from cramplog.errors import CramplogError, InputError, UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from cramplog.session import AthleteOutcome
+    from cramplog.store import Store
+
+HELP = (
+    "Flag the training patterns linked to muscle cramps, and relate them to your cramps.\n\n"
+    "With PATHs, imports them first (files already imported are skipped by content). Each "
+    "PATH is one athlete's folder; a team folder whose subfolders each hold an athlete.toml "
+    "stands for those subfolders. Without PATHs, analyses the store's athlete (--athlete, the "
+    "only one, or all of them with a team summary).\n\n"
+    "Exit codes: 0 ok; 1 a finding at or above --fail-on; 2 usage or input error (or no "
+    "athlete could be analysed).\n\n"
+    "Examples:\n\n"
+    "  cramplog analyze ~/exports/me\n\n"
+    "  cramplog analyze team/ --since 14d\n\n"
+    "  cramplog analyze team/ --since 14d --format junit -o cramplog.xml --fail-on warning"
+)
+
+
+class AnalyzeFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    junit = "junit"
+
+
+class FailOn(str, Enum):
+    never = "never"
+    caution = "caution"
+    warning = "warning"
+
+
+@dataclass
+class ImportOutcome:
+    """Per athlete: files that failed, or an error that stopped the import."""
+
+    failed: dict[str, int] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    names: list[str] = field(default_factory=list)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
+    app.command("analyze", help=HELP)(analyze_command)
+
+
+def analyze_command(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Athlete folders or files to import first (or a team folder).",
+            show_default=False,
+        ),
+    ] = None,
+    athlete: AthleteOpt = None,
+    roster: Annotated[
+        Path | None,
+        typer.Option(
+            "--roster",
+            help="A file listing one athlete folder per line (# comments allowed).",
+            show_default=False,
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="Report findings and cramps from this day on: 14d, 8w or a date "
+            "(earlier history still feeds the baselines).",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        AnalyzeFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = AnalyzeFormat.table,
+    output: OutputOpt = None,
+    fail_on: Annotated[
+        FailOn,
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 when a finding at or above this severity is reported. JUnit marks "
+            "findings at or above it as failures (with 'never': warning).",
+        ),
+    ] = FailOn.never,
+    summary: Annotated[
+        bool, typer.Option("--summary", help="Only the team summary (one row per athlete).")
+    ] = False,
+    db: DbOpt = None,
+) -> int:
+    from cramplog.durations import parse_since
+    from cramplog.session import default_today
+
+    today = default_today()
+    since_day = parse_since(since, today) if since is not None else None
+    console = err_console()
+    folders = _folders(paths or [], roster)
+    if athlete is not None and len(folders) > 1:
+        raise UsageError(
+            "--athlete names one athlete, but several folders were given; "
+            "each folder's athlete.toml (or its name) names its athlete"
+        )
+    with open_store(db, readonly=not folders) as store:
+        if folders:
+            imported = _import(store, folders, athlete, console)
+            names = imported.names
+        else:
+            imported = ImportOutcome()
+            names = _stored_names(store, athlete)
+        outcomes = _analyze(store, names, imported, since_day, today)
+    return _report(outcomes, fmt, output, fail_on, summary, since_day, today, console)
+
+
+# -- which athletes ------------------------------------------------------------------------
+
+
+def _folders(paths: list[Path], roster: Path | None) -> list[Path]:
+    from cramplog.session import athlete_dirs, read_roster
+
+    given = list(paths)
+    if roster is not None:
+        given += read_roster(roster)
+    out: list[Path] = []
+    for p in given:
+        for d in athlete_dirs(p):
+            if d not in out:
+                out.append(d)
+    return out
+
+
+def _stored_names(store: Store, athlete: str | None) -> list[str]:
+    from cramplog.cli.common import resolve_athlete
+
+    names = store.athletes()
+    if athlete is not None or len(names) <= 1:
+        return [resolve_athlete(store, athlete)]
+    return names
+
+
+def _import(
+    store: Store, folders: list[Path], athlete: str | None, console: Console
+) -> ImportOutcome:
+    """Import each folder on its own, so one athlete's broken files never stop the others."""
+    from cramplog.cli.import_cmd import print_import_summary, run_import
+    from cramplog.importer import athlete_for_path
+
+    out = ImportOutcome()
+    for folder in folders:
+        try:
+            name = athlete_for_path(folder, athlete)[0]
+        except CramplogError as exc:
+            name = athlete or folder.name
+            _add_name(out, name)
+            out.errors[name] = str(exc)
+            console.print(f"cramplog: {name}: {exc}", markup=False)
+            continue
+        try:
+            report = run_import(store, [folder], athlete, console)
+        except CramplogError as exc:
+            _add_name(out, name)
+            out.errors[name] = str(exc)
+            console.print(f"cramplog: {name}: {exc}", markup=False)
+            continue
+        for n in report.athletes or [name]:
+            _add_name(out, n)
+            if report.failed:
+                out.failed[n] = out.failed.get(n, 0) + len(report.failed)
+        if report.imported_files or report.failed or report.cramps_added:
+            print_import_summary(report, console)
+    return out
+
+
+def _add_name(out: ImportOutcome, name: str) -> None:
+    if name not in out.names:
+        out.names.append(name)
+
+
+def _analyze(
+    store: Store,
+    names: list[str],
+    imported: ImportOutcome,
+    since: date | None,
+    today: date,
+) -> list[AthleteOutcome]:
+    from cramplog.session import AthleteOutcome, analyze_many
+
+    todo = [n for n in names if n not in imported.errors]
+    done = {o.athlete: o for o in analyze_many(store, todo, since=since, today=today)}
+    outcomes = []
+    for n in names:
+        o = done.get(n) or AthleteOutcome(athlete=n, error=imported.errors.get(n))
+        o.files_failed = imported.failed.get(n, 0)
+        if not o.ok and o.files_failed:
+            o.error = f"{o.error} ({o.files_failed} file(s) failed)"
+        outcomes.append(o)
+    return outcomes
+
+
+# -- output --------------------------------------------------------------------------------
+
+
+def _report(
+    outcomes: list[AthleteOutcome],
+    fmt: AnalyzeFormat,
+    output: Path | None,
+    fail_on: FailOn,
+    summary: bool,
+    since: date | None,
+    today: date,
+    console: Console,
+) -> int:
+    from cramplog.cli.common import write_output
+    from cramplog.model import SEVERITIES
+
+    ok = [o for o in outcomes if o.ok]
+    if not ok:
+        if len(outcomes) == 1:
+            raise InputError(outcomes[0].error or f"{outcomes[0].athlete} could not be analysed")
+        detail = "; ".join(f"{o.athlete}: {o.error}" for o in outcomes)
+        raise InputError(f"no athlete could be analysed ({detail})")
+    for o in outcomes:
+        if not o.ok:
+            console.print(f"cramplog: warning: {o.athlete}: {o.error}", markup=False)
+
+    text = _render(outcomes, fmt, output, fail_on, summary, since, today)
+    write_output(text, output)
+
+    if fail_on is FailOn.never:
+        return 0
+    level = SEVERITIES.index(fail_on.value)
+    for o in ok:
+        for f in (o.report or {}).get("findings", []):
+            if SEVERITIES.index(f["severity"]) >= level:
+                return 1
+    return 0
+
+
+def _render(
+    outcomes: list[AthleteOutcome],
+    fmt: AnalyzeFormat,
+    output: Path | None,
+    fail_on: FailOn,
+    summary: bool,
+    since: date | None,
+    today: date,
+) -> str:
+    if fmt is AnalyzeFormat.json:
+        from cramplog.render.json_out import render_json
+
+        return render_json(outcomes, since=since)
+    if fmt is AnalyzeFormat.csv:
+        from cramplog.render.csv_out import render_csv
+
+        return render_csv(outcomes)
+    if fmt is AnalyzeFormat.junit:
+        from cramplog.render.junit import render_junit
+
+        level = "warning" if fail_on is FailOn.never else fail_on.value
+        return render_junit(outcomes, fail_level=level)
+
+    from cramplog.team import team_rows, window_text
+
+    team = team_rows(outcomes) if (len(outcomes) > 1 or summary) else None
+    window = window_text(since, today) if since else ""
+    if fmt is AnalyzeFormat.markdown:
+        from cramplog.render.markdown import render_markdown
+
+        return render_markdown(outcomes, team=team, window=window, summary_only=summary)
+    from cramplog.render.table import DEFAULT_WIDTH, render_table
+
+    width, color = DEFAULT_WIDTH, False
+    if output is None and sys.stdout.isatty():
+        import shutil
+
+        width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+        color = not os.environ.get("NO_COLOR")
+    return render_table(
+        outcomes, team=team, window=window, summary_only=summary, width=width, color=color
+    )

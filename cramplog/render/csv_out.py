@@ -1,0 +1,54 @@
+"""``--format csv``: one row per finding, every athlete in one sheet.
+
+Every text cell goes through ``safe_cell`` so a title or name from a watch export cannot
+run as a spreadsheet formula; evidence is compact JSON in one cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cramplog.session import AthleteOutcome
+
+COLUMNS = (
+    "athlete",
+    "rule",
+    "name",
+    "date",
+    "severity",
+    "grade",
+    "message",
+    "session_start",
+    "sport",
+    "evidence",
+)
+
+
+def render_csv(outcomes: Sequence[AthleteOutcome]) -> str:
+    from cramplog.textcells import safe_cell
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(COLUMNS)
+    for o in outcomes:
+        for f in (o.report or {}).get("findings", []):
+            session = f.get("session") or {}
+            values = (
+                o.athlete,
+                f["rule"],
+                f["name"],
+                f["date"],
+                f["severity"],
+                f["grade"],
+                f["message"],
+                session.get("start"),
+                session.get("sport"),
+                json.dumps(f.get("evidence") or {}, separators=(",", ":"), sort_keys=True),
+            )
+            w.writerow(["" if v is None else safe_cell(v) for v in values])
+    return buf.getvalue()

@@ -1,0 +1,168 @@
+"""The analyze report as Markdown: the same content as the terminal table, for notes, issues
+and pull-request comments. Text from files (names, titles) is escaped so it cannot inject
+Markdown or HTML."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from cramplog.render.table import (
+    WINDOW_LABELS,
+    context_text,
+    cramp_session_text,
+    cramp_text,
+    findings_by_date,
+    goal_header,
+    hr_text,
+    local_time,
+    period_text,
+    personal_missing_text,
+    sessions_text,
+)
+from cramplog.team import trend_text
+
+if TYPE_CHECKING:
+    from cramplog.session import AthleteOutcome
+    from cramplog.team import TeamRow
+
+_SPECIAL = re.compile(r"([\\`*\[\]<>|#!])")
+SEVERITY_MARK = {"warning": "**warning**", "caution": "*caution*", "info": "info"}
+
+
+def md_cell(value: object) -> str:
+    """Text safe inside a Markdown table cell (and paragraph): no line breaks, escaped."""
+    text = " ".join(str(value).split())
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out.extend("| " + " | ".join(r) + " |" for r in rows)
+    return out
+
+
+def athlete_markdown(outcome: AthleteOutcome) -> str:
+    lines = [f"## {md_cell(outcome.athlete)}", ""]
+    if not outcome.ok:
+        lines += [f"**error:** {md_cell(outcome.error or 'could not be analysed')}", ""]
+        return "\n".join(lines) + "\n"
+    ov = outcome.overview
+    report = outcome.report or {}
+    counts = ov.get("counts", {})
+    lines += [
+        f"- **Period:** {period_text(ov)}",
+        f"- **Sessions:** {sessions_text(ov)}",
+        f"- **Load trend:** {trend_text(ov)} (now vs {ov.get('trend_days', 28)} days earlier)",
+        f"- **Heart rate:** {hr_text(ov)}",
+        f"- **Findings:** {counts.get('warning', 0)} warning, {counts.get('caution', 0)} "
+        f"caution, {counts.get('info', 0)} info",
+        "",
+        "### Findings",
+        "",
+    ]
+    findings = report.get("findings", [])
+    if not findings:
+        lines += ["No findings in this period.", ""]
+    for day, items in findings_by_date(findings):
+        lines.append(f"**{day}**")
+        lines.append("")
+        for f in items:
+            sev = SEVERITY_MARK.get(f["severity"], f["severity"])
+            lines.append(
+                f"- `{f['rule']} {f['name']}` {sev} (evidence: {f['grade']}): "
+                f"{md_cell(f['message'])}"
+            )
+        lines.append("")
+    lines += ["### Cramp timeline", ""]
+    cramps = report.get("cramps", [])
+    if not cramps:
+        lines += ["No cramps logged in this period.", ""]
+    else:
+        rows = []
+        for c in cramps:
+            ctx = c.get("context", {})
+            rows.append(
+                [
+                    local_time(c.get("when")),
+                    md_cell(cramp_text(c)),
+                    md_cell(cramp_session_text(c)),
+                    *(context_text(ctx.get(k, [])) for k in WINDOW_LABELS),
+                ]
+            )
+        lines += _table(["when", "cramp", "session", *WINDOW_LABELS.values()], rows)
+        lines.append("")
+    lines += ["### Personal associations", ""]
+    personal = report.get("personal") or {}
+    if not personal.get("shown"):
+        lines += [personal_missing_text(personal), ""]
+    elif not personal.get("associations"):
+        lines += ["No rule was seen often enough around your cramps to test.", ""]
+    else:
+        lines += ["Hypotheses from few events, not causes.", ""]
+        rows = [
+            [
+                a["feature"],
+                WINDOW_LABELS.get(a["window"], a["window"]),
+                f"{a['case_exposed']}/{a['case_exposed'] + a['case_unexposed']}",
+                f"{a['control_exposed']}/{a['control_exposed'] + a['control_unexposed']}",
+                f"{a['relative_risk']:.1f}",
+                f"{a['p_holm']:.3f}",
+            ]
+            for a in personal["associations"]
+        ]
+        lines += _table(
+            ["rule", "window", "cramp sessions", "other sessions", "RR", "p (Holm)"], rows
+        )
+        lines.append("")
+    lines += ["### Goal readiness", "", md_cell(goal_header(report, ov)), ""]
+    goal = report.get("goal")
+    if goal and goal.get("assessments"):
+        rows = [
+            [
+                f"`{a['rule']} {a['name']}`",
+                a["status"],
+                SEVERITY_MARK.get(a.get("severity") or "", "–"),
+                a["grade"],
+                md_cell(a["message"]),
+            ]
+            for a in goal["assessments"]
+        ]
+        lines += _table(["rule", "status", "severity", "grade", "assessment"], rows)
+        lines.append("")
+    notes = ov.get("notes") or []
+    if notes:
+        lines += ["<details><summary>Notes</summary>", ""]
+        lines += [f"- {md_cell(n)}" for n in notes]
+        lines += ["", "</details>", ""]
+    return "\n".join(lines) + "\n"
+
+
+def disclaimer_markdown() -> str:
+    from cramplog.disclaimer import DISCLAIMER, WARNING_SIGNS
+
+    lines = ["---", "", "**About these results.** " + DISCLAIMER, "", "**When to get help**", ""]
+    lines += [f"- {w}" for w in WARNING_SIGNS]
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(
+    outcomes: Sequence[AthleteOutcome],
+    *,
+    team: Sequence[TeamRow] | None = None,
+    window: str = "",
+    summary_only: bool = False,
+) -> str:
+    from cramplog.render.team import team_markdown
+
+    parts = ["# cramplog analysis", ""]
+    if window:
+        parts += [f"Period reported: {window}.", ""]
+    text = "\n".join(parts) + "\n"
+    if team is not None:
+        text += team_markdown(team, window="") + "\n"
+    if not summary_only:
+        for outcome in outcomes:
+            text += athlete_markdown(outcome) + "\n"
+    return text + disclaimer_markdown()

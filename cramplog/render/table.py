@@ -1,0 +1,328 @@
+"""The terminal report of ``cramplog analyze`` (rich): overview, findings by date, the cramp
+timeline, personal associations, goal readiness, and the disclaimer with the warning signs.
+
+Pure functions of ``AthleteOutcome`` data returning text. Width is fixed by the caller (the
+CLI uses the terminal's width, or 100 columns when stdout is not a terminal); colour only
+when asked for (and rich itself honours ``NO_COLOR``).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from cramplog.team import goal_text, trend_text
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+    from cramplog.session import AthleteOutcome
+    from cramplog.team import TeamRow
+
+DEFAULT_WIDTH = 100
+SEVERITY_STYLE = {"warning": "bold red", "caution": "yellow", "info": "cyan"}
+WINDOW_LABELS = {"in_session": "in session", "days_0_7": "0–7 d", "days_8_42": "8–42 d"}
+
+
+def make_console(buf: io.StringIO, width: int, color: bool) -> Console:
+    from rich.console import Console
+
+    return Console(
+        file=buf,
+        width=width,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        highlight=False,
+        emoji=False,
+        legacy_windows=False,
+    )
+
+
+# -- small texts shared with the Markdown renderer ----------------------------------------
+
+
+def hr_text(ov: dict[str, Any]) -> str:
+    mx, rest = ov.get("hr_max"), ov.get("hr_rest")
+    mx_s = "?" if mx is None else f"{mx:.0f}"
+    rest_s = "?" if rest is None else f"{rest:.0f}"
+    how = "estimated" if ov.get("hr_estimated") else "from the profile"
+    return f"HR max {mx_s} / rest {rest_s} bpm ({how})"
+
+
+def period_text(ov: dict[str, Any]) -> str:
+    return f"{ov.get('first_day') or '?'} … {ov.get('last_day') or '?'}"
+
+
+def sessions_text(ov: dict[str, Any]) -> str:
+    total = ov.get("sessions", 0)
+    if ov.get("since"):
+        return f"{ov.get('sessions_in_window', 0)} since {ov['since']} ({total} in all)"
+    return str(total)
+
+
+def local_time(iso: str | None, like: str | None = None) -> str:
+    """An ISO instant as local ``YYYY-MM-DD HH:MM`` (in ``like``'s offset when given)."""
+    if not iso:
+        return "–"
+    try:
+        dt = datetime.fromisoformat(iso)
+        if like:
+            ref = datetime.fromisoformat(like)
+            if ref.tzinfo is not None and dt.tzinfo is not None:
+                dt = dt.astimezone(ref.tzinfo)
+    except ValueError:
+        return iso
+    return dt.strftime("%Y-%m-%d %H:%M")
+
+
+def cramp_text(c: dict[str, Any]) -> str:
+    parts = [c.get("muscle") or "?"]
+    if c.get("side"):
+        parts.append(c["side"])
+    if c.get("severity") is not None:
+        parts.append(f"severity {c['severity']}")
+    if c.get("timing"):
+        parts.append(c["timing"])
+    return ", ".join(parts)
+
+
+def cramp_session_text(c: dict[str, Any]) -> str:
+    s = c.get("session")
+    if not s:
+        return "no session linked"
+    return f"{s.get('sport', '?')} {local_time(s.get('start'), c.get('when'))}"
+
+
+def context_text(ids: Sequence[str]) -> str:
+    return ", ".join(ids) if ids else "–"
+
+
+def personal_missing_text(personal: dict[str, Any]) -> str:
+    from cramplog.personal import MIN_EVENTS
+
+    return (
+        f"Personal associations need ≥ {MIN_EVENTS} logged cramps; "
+        f"{personal.get('events', 0)} so far."
+    )
+
+
+def goal_header(report: dict[str, Any], ov: dict[str, Any]) -> str:
+    goal = report.get("goal")
+    if not goal:
+        return "No goal in the profile (add [[goals]] to athlete.toml for a readiness check)."
+    return f"{goal.get('date')} {goal_text(goal, ov.get('today'))} (as of {goal.get('as_of')})"
+
+
+def findings_by_date(findings: Sequence[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for f in findings:
+        groups.setdefault(f["date"], []).append(f)
+    return sorted(groups.items())
+
+
+# -- rich renderables ----------------------------------------------------------------------
+
+
+def _severity(sev: str | None) -> Any:
+    from rich.text import Text
+
+    if not sev:
+        return Text("–")
+    return Text(sev, style=SEVERITY_STYLE.get(sev, ""))
+
+
+def overview_renderable(outcome: AthleteOutcome) -> RenderableType:
+    from rich.table import Table
+
+    ov = outcome.overview
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column()
+    grid.add_row("athlete", outcome.athlete)
+    grid.add_row("period", period_text(ov))
+    grid.add_row("sessions", sessions_text(ov))
+    grid.add_row("load trend", f"{trend_text(ov)} (now vs {ov.get('trend_days', 28)} days earlier)")
+    grid.add_row("heart rate", hr_text(ov))
+    counts = ov.get("counts", {})
+    grid.add_row(
+        "findings",
+        f"{counts.get('warning', 0)} warning, {counts.get('caution', 0)} caution, "
+        f"{counts.get('info', 0)} info",
+    )
+    return grid
+
+
+def findings_renderable(report: dict[str, Any]) -> RenderableType:
+    from rich.table import Table
+    from rich.text import Text
+
+    findings = report.get("findings", [])
+    if not findings:
+        return Text("No findings in this period.")
+    table = Table(title="Findings", title_justify="left", show_lines=False, expand=True)
+    table.add_column("date", no_wrap=True)
+    table.add_column("rule", no_wrap=True)
+    table.add_column("severity", no_wrap=True)
+    table.add_column("grade", no_wrap=True)
+    table.add_column("finding", ratio=1)
+    for day, items in findings_by_date(findings):
+        for i, f in enumerate(items):
+            table.add_row(
+                day if i == 0 else "",
+                f"{f['rule']} {f['name']}",
+                _severity(f["severity"]),
+                f["grade"],
+                Text(f["message"]),
+                end_section=i == len(items) - 1,
+            )
+    return table
+
+
+def cramps_renderable(report: dict[str, Any]) -> RenderableType:
+    from rich.table import Table
+    from rich.text import Text
+
+    cramps = report.get("cramps", [])
+    if not cramps:
+        return Text("No cramps logged in this period.")
+    table = Table(title="Cramp timeline", title_justify="left", expand=True)
+    table.add_column("when", no_wrap=True)
+    table.add_column("cramp")
+    table.add_column("session")
+    for label in WINDOW_LABELS.values():
+        table.add_column(label)
+    for c in cramps:
+        ctx = c.get("context", {})
+        table.add_row(
+            local_time(c.get("when")),
+            Text(cramp_text(c)),
+            Text(cramp_session_text(c)),
+            *(context_text(ctx.get(k, [])) for k in WINDOW_LABELS),
+        )
+    return table
+
+
+def personal_renderable(report: dict[str, Any]) -> RenderableType:
+    from rich.table import Table
+    from rich.text import Text
+
+    personal = report.get("personal") or {}
+    if not personal.get("shown"):
+        return Text(personal_missing_text(personal))
+    assoc = personal.get("associations", [])
+    if not assoc:
+        return Text(
+            f"Personal associations ({personal.get('events', 0)} cramps): no rule was seen "
+            "often enough around your cramps to test."
+        )
+    table = Table(
+        title="Personal associations (hypotheses, not causes)", title_justify="left", expand=True
+    )
+    for col in ("rule", "window", "cramp sessions", "other sessions", "RR", "p (Holm)"):
+        table.add_column(col, justify="left" if col in ("rule", "window") else "right")
+    for a in assoc:
+        table.add_row(
+            a["feature"],
+            WINDOW_LABELS.get(a["window"], a["window"]),
+            f"{a['case_exposed']}/{a['case_exposed'] + a['case_unexposed']}",
+            f"{a['control_exposed']}/{a['control_exposed'] + a['control_unexposed']}",
+            f"{a['relative_risk']:.1f}",
+            f"{a['p_holm']:.3f}",
+        )
+    return table
+
+
+def goal_renderable(outcome: AthleteOutcome) -> RenderableType:
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    report = outcome.report or {}
+    head = Text("Goal readiness: " + goal_header(report, outcome.overview), style="bold")
+    goal = report.get("goal")
+    if not goal or not goal.get("assessments"):
+        return head
+    table = Table(expand=True)
+    table.add_column("rule", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("severity", no_wrap=True)
+    table.add_column("grade", no_wrap=True)
+    table.add_column("assessment", ratio=1)
+    for a in goal["assessments"]:
+        table.add_row(
+            f"{a['rule']} {a['name']}",
+            a["status"],
+            _severity(a.get("severity")),
+            a["grade"],
+            Text(a["message"]),
+        )
+    return Group(head, table)
+
+
+def disclaimer_renderable() -> RenderableType:
+    from rich.console import Group
+    from rich.text import Text
+
+    from cramplog.disclaimer import DISCLAIMER, WARNING_SIGNS
+
+    parts: list[RenderableType] = [Text("About these results", style="bold"), Text(DISCLAIMER)]
+    parts.append(Text(""))
+    parts.append(Text("When to get help", style="bold"))
+    parts.extend(Text(f"• {w}") for w in WARNING_SIGNS)
+    return Group(*parts)
+
+
+def athlete_renderables(outcome: AthleteOutcome) -> list[RenderableType]:
+    from rich.rule import Rule
+    from rich.text import Text
+
+    out: list[RenderableType] = [Rule(Text(outcome.athlete, style="bold"), align="left")]
+    if not outcome.ok:
+        out.append(Text(f"error: {outcome.error}", style="bold red"))
+        return out
+    report = outcome.report or {}
+    out.append(overview_renderable(outcome))
+    out.append(Text(""))
+    out.append(findings_renderable(report))
+    out.append(Text(""))
+    out.append(cramps_renderable(report))
+    out.append(Text(""))
+    out.append(personal_renderable(report))
+    out.append(Text(""))
+    out.append(goal_renderable(outcome))
+    notes = outcome.overview.get("notes") or []
+    if notes:
+        out.append(Text(""))
+        out.append(Text("Notes: " + "; ".join(notes) + ".", style="dim"))
+    return out
+
+
+def render_table(
+    outcomes: Sequence[AthleteOutcome],
+    *,
+    team: Sequence[TeamRow] | None = None,
+    window: str = "",
+    summary_only: bool = False,
+    width: int = DEFAULT_WIDTH,
+    color: bool = False,
+) -> str:
+    """The whole terminal report: the team summary (when given), each athlete's details
+    (unless ``summary_only``), then the disclaimer once."""
+    from rich.text import Text
+
+    from cramplog.render.team import team_renderable
+
+    buf = io.StringIO()
+    console = make_console(buf, width, color)
+    if team is not None:
+        console.print(team_renderable(team, window))
+        console.print(Text(""))
+    if not summary_only:
+        for outcome in outcomes:
+            for part in athlete_renderables(outcome):
+                console.print(part)
+            console.print(Text(""))
+    console.print(disclaimer_renderable())
+    return buf.getvalue()

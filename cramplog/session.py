@@ -1,0 +1,371 @@
+"""The glue between the store and the analysis: load one athlete, link their cramps, compute
+per-session features through the store's cache, and analyse.
+
+Used by ``cramplog analyze`` and the HTML report. Nothing here prints or exits.
+
+The feature cache key is ``"{FEATURES_VERSION}:{digest}"`` where the digest covers the
+profile fields that change features (sex, HR max and rest, time zone, thresholds) and the HR
+bounds actually used (rounded to whole bpm, so an estimate that moves by a fraction of a beat
+after an import does not throw the cache away). A warm run computes no features.
+
+Several athletes are analysed in worker processes when that pays (see ``POOL_MIN_*``); each
+worker opens the store itself and returns an ``AthleteOutcome`` of plain data, so results are
+identical, and in input order, whichever way they were computed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cramplog.errors import CramplogError, InputError
+from cramplog.model import SEVERITIES, Activity, CrampEvent, Profile
+
+if TYPE_CHECKING:
+    from cramplog.analysis import AthleteReport
+    from cramplog.features import HrBounds, SessionFeatures
+    from cramplog.store import Store
+
+# Worker processes pay off from this many athletes and this many sessions in all.
+POOL_MIN_ATHLETES = 4
+POOL_MIN_SESSIONS = 400
+# CTL trend: now vs this many days earlier.
+TREND_DAYS = 28
+
+
+@dataclass
+class AthleteData:
+    """One athlete as the store holds them, cramps linked to sessions."""
+
+    profile: Profile
+    activities: list[Activity]
+    cramps: list[CrampEvent]
+
+
+@dataclass
+class FeatureStats:
+    """What the feature step did: sessions served from the cache and computed afresh."""
+
+    cached: int = 0
+    computed: int = 0
+    key: str = ""
+
+
+@dataclass
+class Analysis:
+    """One athlete analysed in this process (the report keeps pandas objects)."""
+
+    report: AthleteReport
+    activities_by_id: dict[int, Activity]
+    stats: FeatureStats
+
+
+@dataclass
+class AthleteOutcome:
+    """One athlete's result as plain, picklable data, for renderers and the team summary.
+
+    ``report`` is ``AthleteReport.to_dict`` (the JSON ``athletes`` entry); ``overview`` holds
+    the figures the summary and the human-readable formats need beyond it. ``error`` is set
+    (and ``report`` is None) when the athlete could not be analysed.
+    """
+
+    athlete: str
+    report: dict[str, Any] | None = None
+    overview: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    files_failed: int = 0
+    stats: FeatureStats = field(default_factory=FeatureStats)
+
+    @property
+    def ok(self) -> bool:
+        return self.report is not None
+
+
+# -- loading -------------------------------------------------------------------------------
+
+
+def load_athlete(store: Store, name: str) -> AthleteData:
+    """Profile, sessions with their streams, and cramps (linked to sessions)."""
+    from cramplog.cramps import link_cramps
+
+    profile = store.get_profile(name)
+    if profile is None:
+        raise InputError(f"no athlete named {name!r} in the store")
+    activities = store.activities(name, with_stream=True)
+    if not activities:
+        raise InputError(f"no sessions for {name}; import files first")
+    cramps = store.cramps(name)
+    link_cramps(cramps, activities, profile.tzinfo())
+    return AthleteData(profile, activities, cramps)
+
+
+# -- features with the cache ----------------------------------------------------------------
+
+
+def profile_digest(profile: Profile, hr: HrBounds) -> str:
+    """A short digest of everything outside the session itself that features depend on."""
+    doc = {
+        "sex": profile.sex,
+        "hr_max": profile.hr_max,
+        "hr_rest": profile.hr_rest,
+        "timezone": profile.timezone,
+        "thresholds": profile.thresholds,
+        "hr_used": [hr.hr_max, hr.hr_rest],
+    }
+    text = json.dumps(doc, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def features_key(profile: Profile, hr: HrBounds) -> str:
+    from cramplog.features import FEATURES_VERSION
+
+    return f"{FEATURES_VERSION}:{profile_digest(profile, hr)}"
+
+
+def rounded_bounds(hr: HrBounds) -> HrBounds:
+    """The bounds with whole-bpm values: what features are computed with and keyed on."""
+    from cramplog.features import HrBounds
+
+    def r(x: float | None) -> float | None:
+        return None if x is None or not math.isfinite(x) else float(round(x))
+
+    return HrBounds(
+        hr_max=r(hr.hr_max), hr_rest=r(hr.hr_rest), estimated=hr.estimated, note=hr.note
+    )
+
+
+def session_features(
+    store: Store, profile: Profile, activities: list[Activity], hr: HrBounds
+) -> tuple[list[SessionFeatures], FeatureStats]:
+    """Features of every session in ``activities`` order: from the cache where it holds them
+    under the current key, computed (and stored) otherwise."""
+    from cramplog.features import SessionFeatures, compute_features
+
+    key = features_key(profile, hr)
+    ids = [a.id for a in activities if a.id is not None]
+    cached = store.cached_features(ids, key)
+    out: list[SessionFeatures] = []
+    fresh: dict[int, dict[str, Any]] = {}
+    stats = FeatureStats(key=key)
+    for act in activities:
+        hit = cached.get(act.id) if act.id is not None else None
+        if hit is not None:
+            try:
+                out.append(SessionFeatures.from_dict(hit))
+                stats.cached += 1
+                continue
+            except (KeyError, TypeError, ValueError):
+                pass  # an unreadable cache entry is recomputed
+        sf = compute_features(act, profile, hr)
+        stats.computed += 1
+        out.append(sf)
+        if act.id is not None:
+            fresh[act.id] = sf.to_dict()
+    store.put_features(fresh, key)
+    return out, stats
+
+
+# -- one athlete ---------------------------------------------------------------------------
+
+
+def analyze_stored(
+    store: Store, name: str, *, since: date | None = None, today: date | None = None
+) -> Analysis:
+    """Load ``name`` from the store and analyse them (features through the cache)."""
+    from cramplog.analysis import analyze_athlete
+    from cramplog.features import estimate_hr_bounds
+
+    data = load_athlete(store, name)
+    hr = rounded_bounds(estimate_hr_bounds(data.profile, data.activities))
+    features, stats = session_features(store, data.profile, data.activities, hr)
+    report = analyze_athlete(
+        data.profile, data.activities, data.cramps, since=since, today=today, features=features
+    )
+    by_id = {a.id: a for a in data.activities if a.id is not None}
+    return Analysis(report=report, activities_by_id=by_id, stats=stats)
+
+
+def overview(report: AthleteReport, since: date | None, today: date | None) -> dict[str, Any]:
+    """The plain figures the summary row and the human-readable header show."""
+    import pandas as pd
+
+    daily = report.daily
+    ctl_now = ctl_then = None
+    if daily is not None and len(daily) and "ctl" in daily:
+        end = daily.index[-1]
+        ctl_now = _finite(daily["ctl"].iloc[-1])
+        then = end - pd.Timedelta(days=TREND_DAYS)
+        if then >= daily.index[0]:
+            ctl_then = _finite(daily["ctl"].asof(then))
+    sessions = list(report.session_features or [])
+    in_window = [s for s in sessions if since is None or s.local_date >= since]
+    findings = [f for f in report.findings if since is None or f.date >= since]
+    counts = {s: 0 for s in SEVERITIES}
+    for f in findings:
+        counts[f.severity] = counts.get(f.severity, 0) + 1
+    worst = _worst(findings)
+    cramps = [c for c in report.cramps if since is None or c.local_date >= since]
+    hr = report.hr
+    return {
+        "athlete": report.athlete,
+        "first_day": _iso(report.first_day),
+        "last_day": _iso(report.last_day),
+        "since": _iso(since),
+        "today": _iso(today),
+        "sessions": len(sessions),
+        "sessions_in_window": len(in_window),
+        "km_in_window": round(
+            sum((s.distance_m or 0.0) for s in in_window if s.family == "running") / 1000.0, 1
+        ),
+        "ctl_now": ctl_now,
+        "ctl_then": ctl_then,
+        "trend_days": TREND_DAYS,
+        "hr_max": hr.hr_max if hr else None,
+        "hr_rest": hr.hr_rest if hr else None,
+        "hr_estimated": bool(hr.estimated) if hr else None,
+        "hr_note": hr.note if hr else "",
+        "counts": counts,
+        "worst": worst,
+        "cramps_in_window": len(cramps),
+        "cramps_total": len(report.cramps),
+        "notes": list(report.notes),
+    }
+
+
+def _worst(findings: Sequence[Any]) -> dict[str, Any] | None:
+    from cramplog.model import severity_rank
+
+    best = None
+    for f in findings:
+        key = (severity_rank(f.severity), f.date)
+        if best is None or key > best[0]:
+            best = (key, f)
+    if best is None:
+        return None
+    f = best[1]
+    return {"rule": f.rule, "name": f.name, "severity": f.severity, "date": f.date.isoformat()}
+
+
+def _finite(x: Any) -> float | None:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return round(v, 1) if math.isfinite(v) else None
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d is not None else None
+
+
+def outcome_for(
+    store: Store, name: str, *, since: date | None, today: date | None
+) -> AthleteOutcome:
+    """Analyse one athlete into plain data; an expected error becomes ``error`` instead."""
+    try:
+        result = analyze_stored(store, name, since=since, today=today)
+    except CramplogError as exc:
+        return AthleteOutcome(athlete=name, error=str(exc))
+    report = result.report
+    data = report.to_dict(result.activities_by_id)
+    if since is not None:
+        # the timeline shows the window's cramps; earlier ones still fed the analysis
+        data["cramps"] = [
+            d for c, d in zip(report.cramps, data["cramps"], strict=True) if c.local_date >= since
+        ]
+    return AthleteOutcome(
+        athlete=name,
+        report=data,
+        overview=overview(report, since, today),
+        stats=result.stats,
+    )
+
+
+def _worker(args: tuple[str, str, date | None, date | None]) -> AthleteOutcome:
+    from cramplog.store import Store
+
+    db, name, since, today = args
+    try:
+        with Store(db) as store:
+            return outcome_for(store, name, since=since, today=today)
+    except CramplogError as exc:
+        return AthleteOutcome(athlete=name, error=str(exc))
+
+
+def analyze_many(
+    store: Store,
+    names: Sequence[str],
+    *,
+    since: date | None = None,
+    today: date | None = None,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[AthleteOutcome]:
+    """Every athlete in ``names`` analysed, in input order; in worker processes when there are
+    at least ``POOL_MIN_ATHLETES`` athletes and ``POOL_MIN_SESSIONS`` sessions in all."""
+    n_workers = workers if workers is not None else (os.cpu_count() or 1)
+    total_sessions = sum(store.count_activities(n) for n in names)
+    use_pool = (
+        n_workers > 1 and len(names) >= POOL_MIN_ATHLETES and total_sessions >= POOL_MIN_SESSIONS
+    )
+    outcomes: list[AthleteOutcome] = []
+    if not use_pool:
+        for i, name in enumerate(names):
+            outcomes.append(outcome_for(store, name, since=since, today=today))
+            if progress is not None:
+                progress(i + 1, len(names))
+        return outcomes
+    from concurrent.futures import ProcessPoolExecutor
+
+    jobs = [(str(store.path), n, since, today) for n in names]
+    with ProcessPoolExecutor(max_workers=min(n_workers, len(names))) as pool:
+        for i, out in enumerate(pool.map(_worker, jobs)):
+            outcomes.append(out)
+            if progress is not None:
+                progress(i + 1, len(names))
+    return outcomes
+
+
+def default_today() -> date:
+    """Today in local time; ``CRAMPLOG_TODAY`` (ISO date) pins it for tests and demos."""
+    env = os.environ.get("CRAMPLOG_TODAY")
+    if env:
+        try:
+            return date.fromisoformat(env)
+        except ValueError:
+            raise InputError(f"CRAMPLOG_TODAY={env!r} is not a date (YYYY-MM-DD)") from None
+    return date.today()
+
+
+def athlete_dirs(path: Path) -> list[Path]:
+    """A team folder (its subfolders each hold an ``athlete.toml``) expands to those
+    subfolders; any other path is one athlete."""
+    if path.is_dir() and not (path / "athlete.toml").is_file():
+        subs = sorted(p for p in path.iterdir() if p.is_dir() and (p / "athlete.toml").is_file())
+        if subs:
+            return subs
+    return [path]
+
+
+def read_roster(path: Path) -> list[Path]:
+    """One folder per line; blank lines and ``#`` comments ignored; relative to the roster."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"cannot read roster {path}: {exc.strerror or exc}") from None
+    out = []
+    for line in text.splitlines():
+        entry = line.split("#", 1)[0].strip()
+        if entry:
+            p = Path(entry).expanduser()
+            out.append(p if p.is_absolute() else path.parent / p)
+    if not out:
+        raise InputError(f"roster {path} lists no folders")
+    return out
