@@ -1,0 +1,64 @@
+"""CR09 cramp_history: reported, and raising the findings before a repeat cramp."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from test_rules_common import D0, context, run
+
+from cramplog.model import CrampEvent, Goal
+from cramplog.readiness import goal_readiness
+from cramplog.rules import RULES, run_rules
+
+BASE = [run(d, 10) for d in (2, 9, 16)]
+
+
+def cramp(day: int, activity_id: int | None = None) -> CrampEvent:
+    when = datetime(D0.year, D0.month, D0.day, 9, tzinfo=timezone.utc) + timedelta(days=day)
+    return CrampEvent(when=when, muscle="calf", side="left", activity_id=activity_id)
+
+
+def acts() -> list:
+    return [*BASE, run(20, 11.5), run(28, 9), run(30, 8)]  # CR01 caution on day 20 (id 4)
+
+
+def sev(findings: list, rule: str, day: int) -> list[str]:
+    return [f.severity for f in findings if f.rule == rule and f.date == D0 + timedelta(day)]
+
+
+def test_first_cramp_raises_nothing() -> None:
+    out = run_rules(context(acts(), cramps=[cramp(20, 4)]))
+    assert sev(out, "CR01", 20) == ["caution"]
+    assert [f for f in out if f.rule == "CR09"] == []
+
+
+def test_repeat_cramp_raises_window_and_is_reported() -> None:
+    out = run_rules(context(acts(), cramps=[cramp(0), cramp(22)]))
+    (f,) = [f for f in out if f.rule == "CR01"]
+    assert f.severity == "warning"
+    assert f.evidence["raised_by"] == "CR09" and f.evidence["base_severity"] == "caution"
+    (h,) = [f for f in out if f.rule == "CR09"]
+    assert h.date == D0 + timedelta(22) and h.evidence["earlier_events"] == 1
+    assert h.severity == "caution" and h.grade == RULES["CR09"].grade
+
+
+def test_findings_outside_the_window_stay() -> None:
+    out = run_rules(context(acts(), cramps=[cramp(0), cramp(29)]))  # day 20 is 9 days before
+    assert sev(out, "CR01", 20) == ["caution"]
+
+
+def test_history_counts_races_and_same_sport() -> None:
+    a = [*BASE, run(20, 21.1, race=True), run(25, 10)]
+    out = run_rules(context(a, cramps=[cramp(20, 4), cramp(25, 5)]))
+    (h,) = [f for f in out if f.rule == "CR09"]
+    assert h.evidence["earlier_in_races"] == 1 and h.evidence["earlier_same_sport"] == 1
+
+
+def test_goal_assessments_raised_by_history() -> None:
+    goal = Goal(name="M", date=D0 + timedelta(60), distance_km=42.195, temperature_c=26)
+    plain = goal_readiness(context(acts(), goals=[goal]), goal)
+    hist = goal_readiness(context(acts(), goals=[goal], cramps=[cramp(5)]), goal)
+    by = {a.rule: a for a in plain.assessments}
+    hy = {a.rule: a for a in hist.assessments}
+    assert by["CR07"].severity == "caution" and hy["CR07"].severity == "warning"
+    assert by["CR09"].status == "ok" and hy["CR09"].status == "flag"
