@@ -186,9 +186,11 @@ def validate_event(
     athlete: str | None = None,
 ) -> CrampEvent:
     """A checked, normalized CrampEvent; InputError (one line, no location prefix) when a value
-    is not acceptable. ``when`` must be aware and not in the future of ``now``."""
+    is not acceptable. ``when`` must be aware and not in the future of ``now``; it is kept to
+    the minute (the store's key for an event is its local time to the minute)."""
     if when.tzinfo is None or now.tzinfo is None:
         raise ValueError("when and now must be timezone-aware")
+    when = when.replace(second=0, microsecond=0)
     if date_only:
         if when.date() > now.astimezone(when.tzinfo).date():
             raise InputError(f"when: {when.date().isoformat()} is in the future")
@@ -337,7 +339,7 @@ def when_text(ev: CrampEvent) -> str:
     """ISO 8601: the local date for a date-only event, else the local time with its offset."""
     if ev.date_only:
         return ev.when.date().isoformat()
-    return ev.when.isoformat(timespec="minutes" if ev.when.second == 0 else "seconds")
+    return ev.when.isoformat(timespec="minutes")
 
 
 def same_event(a: CrampEvent, b: CrampEvent) -> bool:

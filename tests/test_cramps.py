@@ -110,6 +110,13 @@ def test_validate_event_rejects_the_future() -> None:
     assert (ev.muscle, ev.notes, ev.severity) == ("quadriceps", None, 2)
 
 
+def test_validate_event_keeps_the_minute() -> None:
+    # the store keys an event by its local time to the minute; seconds would skew its offset
+    ev = validate_event(when=datetime(2026, 5, 3, 18, 40, 30, 5, tzinfo=MADRID), muscle="calf",
+                        now=NOW)  # fmt: skip
+    assert ev.when == datetime(2026, 5, 3, 18, 40, tzinfo=MADRID)
+
+
 # -- cramps.csv ----------------------------------------------------------------------------
 
 
