@@ -55,7 +55,7 @@ def alex_routes(seed: int) -> dict[str, ph.Route]:
 class _Formats:
     """Deterministic mix of formats for ordinary sessions (long ones never as GPX: size)."""
 
-    CYCLE = ("fit", "gpx", "fitgz", "fitgz", "gpx", "fit", "fitgz")
+    CYCLE = ("fitgz", "gpx", "fit", "fitgz", "gpx", "fitgz", "fit")
 
     def __init__(self) -> None:
         self.i = 0
@@ -77,7 +77,7 @@ def alex_plans() -> list[Plan]:
         rec = kw.pop("rec", None)
         f = f or fmt(km)
         if rec is None:
-            rec = (3, 4, 5) if f == "gpx" else (1, 2, 3, 4, 5)
+            rec = (4, 5) if f == "gpx" else (2, 3, 4, 5)
         cap = 22.0 if day < cap_until else None
         plans.append(Plan(day, start, kind, km, route, f, rec=rec, temp_cap_c=cap, **kw))  # type: ignore[arg-type]
 
@@ -122,13 +122,13 @@ def alex_plans() -> list[Plan]:
     add(m + timedelta(3), "18:35", "easy", 6.0, "wash_park")
     add(m + timedelta(5), "09:30", "long", 16.0, "cherry_creek")
 
-    # ---- 2-13 March: the block. Twelve evenings in a row, the same 16 km at the same effort
+    # ---- 2-13 March: the block. Twelve evenings in a row, the same 18 km at the same effort
     for i in range((BLOCK[1] - BLOCK[0]).days + 1):
         day = BLOCK[0] + timedelta(days=i)
         cramp = ("hamstring", "left", 2, "after", "tight on the drive home") if day == date(2026, 3, 12) else None
         add(
-            day, "18:30", "steady", 16.0, "cherry_creek", "gpx" if i % 3 == 1 else "fit",
-            slug="streak_run", title=f"Run streak day {i + 1}" if i % 3 == 1 else "", cramp=cramp,
+            day, "18:30", "steady", 18.0, "cherry_creek", "gpx" if i % 4 == 1 else "fit", frac=0.84,
+            slug="streak_run", title=f"Run streak day {i + 1}" if i % 4 == 1 else "", cramp=cramp,
         )  # fmt: skip
     add(date(2026, 3, 15), "10:00", "recovery", 6.0, "wash_park")
 
