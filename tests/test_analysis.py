@@ -1,0 +1,186 @@
+"""analyze_athlete end to end on a synthetic 10-week history."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date, datetime, timedelta, timezone
+
+import numpy as np
+import pytest
+
+from cramplog.analysis import analyze_athlete
+from cramplog.features import compute_features, estimate_hr_bounds
+from cramplog.model import Activity, CrampEvent, Goal, Profile, Stream
+
+D0 = date(2024, 4, 1)
+TZ_OFFSET = -7 * 3600  # the athlete runs in California
+
+
+def session(i: int, day: int, km: float, *, hr: float | None = 145.0, drop: float = 0.0,
+            temp: float = 15.0, race: bool = False, rpe: float | None = None,
+            summary_only: bool = False) -> Activity:  # fmt: skip
+    pace = 300.0 if race else 340.0
+    # 18:40 local = 01:40 UTC the next day: the local day must win
+    start = datetime(D0.year, D0.month, D0.day, 1, 40, tzinfo=timezone.utc) + timedelta(day + 1)
+    secs = km * pace
+    a = Activity(sport="running", start=start, utc_offset_s=TZ_OFFSET, elapsed_s=secs,
+                 moving_s=secs, distance_m=km * 1000, is_race=race, rpe=rpe, id=i,
+                 sources=[f"run{i}.fit"], source_format="fit")  # fmt: skip
+    if summary_only:
+        a.hr_avg = hr
+        return a
+    t = np.arange(0.0, secs + 1, 2.0)
+    d = t / pace * 1000
+    z = 200 - np.clip(d - d[-1] / 2, 0, drop / 0.12) * 0.12
+    a.stream = Stream(t_s=t, distance_m=d, elevation_m=z,
+                      hr_bpm=None if hr is None else np.full(len(t), hr),
+                      temperature_c=np.full(len(t), temp))  # fmt: skip
+    return a
+
+
+def history() -> tuple[list[Activity], list[CrampEvent]]:
+    acts: list[Activity] = []
+    i = 1
+    for day in range(70):
+        if day % 7 in (2, 5):
+            continue  # two rest days a week
+        km = 16.0 if day % 7 == 6 else 9.0
+        kw: dict = {}
+        if day == 57:
+            km = 30.0  # planted spike: 30 km after 16 km long runs
+        if day == 64:
+            kw = {"drop": 600.0}  # planted big descent
+        if day % 10 == 3:
+            kw = {"hr": None, "rpe": 6.0} if day < 40 else {"hr": None}
+        if day % 11 == 4:
+            kw = {"summary_only": True}
+        acts.append(session(i, day, km, **kw))
+        i += 1
+    cramps = [
+        CrampEvent(when=datetime(2024, 5, 28, 20, 30, tzinfo=timezone(timedelta(hours=-7))),
+                   muscle="calf", side="left", severity=3, timing="during",
+                   activity_id=next(a.id for a in acts if a.local_date() == D0 + timedelta(57))),
+        CrampEvent(when=datetime(2024, 6, 5, 3, 0, tzinfo=timezone(timedelta(hours=-7))),
+                   muscle="hamstring", timing="night"),
+    ]  # fmt: skip
+    return acts, cramps
+
+
+PROFILE = Profile(name="Sam", sex="female", timezone="America/Los_Angeles",
+                  goals=[Goal(name="Old 10k", date=D0 + timedelta(20), distance_km=10),
+                         Goal(name="Trail marathon", date=D0 + timedelta(100), distance_km=42.2,
+                              descent_m=1800, temperature_c=27)])  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def report():
+    acts, cramps = history()
+    return acts, analyze_athlete(PROFILE, acts, cramps, today=D0 + timedelta(75))
+
+
+def test_range_sessions_and_daily(report) -> None:
+    acts, rep = report
+    assert rep.sessions == len(acts)
+    assert rep.first_day == D0 and rep.last_day == D0 + timedelta(69)
+    assert rep.daily.index[0].date() == D0 and rep.daily.index[-1].date() == D0 + timedelta(75)
+    assert (rep.daily["load"] >= 0).all() and rep.daily["acwr"].iloc[:28].isna().all()
+    for col in ("ctl", "atl", "tsb", "acwr_rolling", "monotony", "strain", "weekly_km"):
+        assert col in rep.daily.columns
+
+
+def test_planted_patterns_found(report) -> None:
+    _, rep = report
+    spike = [f for f in rep.findings if f.rule == "CR01" and f.date == D0 + timedelta(57)]
+    assert spike and spike[0].severity == "warning" and spike[0].evidence["band"] == "warning"
+    assert spike[0].evidence["ratio"] == pytest.approx(30 / 16, abs=1e-3)
+    descent = [f for f in rep.findings if f.rule == "CR06"]
+    assert [f.date for f in descent] == [D0 + timedelta(64)]
+    ordered = [(f.date, f.rule) for f in rep.findings]
+    assert ordered == sorted(ordered)
+
+
+def test_cramp_context_and_history(report) -> None:
+    _, rep = report
+    during, night = rep.cramps
+    assert "CR01" in during.in_session and during.local_date == D0 + timedelta(57)
+    assert night.activity_id is None and night.in_session == []
+    assert "CR06" in night.days_0_7  # the descent was the day before the night cramp
+    (h,) = [f for f in rep.findings if f.rule == "CR09"]
+    assert h.evidence["earlier_events"] == 1
+    # the repeat cramp's window (days 58–65) holds only the CR06 warning: already the top step
+    (d,) = [f for f in rep.findings if D0 + timedelta(58) <= f.date <= D0 + timedelta(65)
+            and f.rule != "CR09"]  # fmt: skip
+    assert d.rule == "CR06" and d.severity == "warning" and "raised_by" not in d.evidence
+    # the first cramp raises nothing
+    assert all("raised_by" not in f.evidence for f in rep.findings)
+
+
+def test_goal_notes_and_personal(report) -> None:
+    _, rep = report
+    assert rep.goal is not None and rep.goal.goal.name == "Trail marathon"
+    rules = {a.rule: a for a in rep.goal.assessments}
+    assert {"CR04", "CR05", "CR06", "CR07", "CR10"} <= set(rules)
+    assert rules["CR06"].severity == "warning" and rules["CR07"].severity == "warning"
+    text = " ".join(rep.notes)
+    assert "estimated" in text and "fallback" in text and "session-RPE" in text
+    assert "a = 0.86" in text
+    assert not rep.personal.shown and rep.personal.events == 2
+    sources = {f.load_source for f in rep.session_features}
+    assert sources == {"hr", "rpe", "fallback"}
+
+
+def test_to_dict_json_shape(report) -> None:
+    acts, rep = report
+    d = rep.to_dict({a.id: a for a in acts})
+    text = json.dumps(d, allow_nan=False)
+    back = json.loads(text)
+    assert set(back) == {"athlete", "first_day", "last_day", "sessions", "findings", "cramps",
+                         "personal", "goal"}  # fmt: skip
+    f = back["findings"][0]
+    assert set(f) == {"rule", "name", "date", "severity", "session", "evidence", "grade",
+                      "message", "sources"}  # fmt: skip
+    spike = next(x for x in back["findings"] if x["rule"] == "CR01")
+    assert spike["session"]["sources"] == ["run59.fit"] or spike["session"]["sources"][0].endswith(
+        ".fit"
+    )
+    c = back["cramps"][0]
+    assert set(c["context"]) == {"in_session", "days_0_7", "days_8_42"}
+    assert back["personal"] == {"events": 2, "shown": False, "associations": []}
+    assert back["goal"]["name"] == "Trail marathon"
+
+
+def test_since_filters_findings_only(report) -> None:
+    acts, rep = report
+    acts2, cramps = history()
+    since = D0 + timedelta(60)
+    rep2 = analyze_athlete(PROFILE, acts2, cramps, today=D0 + timedelta(75), since=since)
+    assert rep2.findings == [f for f in rep.findings if f.date >= since]
+    assert rep2.sessions == rep.sessions
+
+
+def test_cached_features_and_duplicates() -> None:
+    acts, cramps = history()
+    hr = estimate_hr_bounds(PROFILE, acts)
+    feats = [compute_features(a, PROFILE, hr) for a in acts]
+    a = analyze_athlete(PROFILE, acts, cramps, today=D0 + timedelta(75))
+    b = analyze_athlete(PROFILE, acts, cramps, today=D0 + timedelta(75), features=feats)
+    assert a.findings == b.findings
+    dup = session(999, 10, 9.0, summary_only=True)
+    dup.source_format = "csv"
+    c = analyze_athlete(PROFILE, [*acts, dup], cramps, today=D0 + timedelta(75))
+    assert c.sessions == len(acts) and any("duplicate" in n for n in c.notes)
+
+
+def test_empty_history() -> None:
+    rep = analyze_athlete(Profile(name="new"), [], [])
+    assert rep.sessions == 0 and rep.findings == [] and rep.first_day is None
+    json.dumps(rep.to_dict({}), allow_nan=False)
+
+
+def test_three_hundred_sessions_fast() -> None:
+    acts = [session(i, i, 10.0 + (i % 7), drop=100.0 * (i % 3)) for i in range(300)]
+    t0 = time.perf_counter()
+    rep = analyze_athlete(Profile(name="x", sex="male"), acts, [])
+    assert rep.sessions == 300
+    assert time.perf_counter() - t0 < 20.0

@@ -1,0 +1,95 @@
+"""Personal case-crossover associations and cramp context windows."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from scipy.stats import fisher_exact
+
+from cramplog.context import cramp_contexts
+from cramplog.features import SessionFeatures
+from cramplog.model import CrampEvent, Finding
+from cramplog.personal import personal_associations
+from cramplog.stats import relative_risk
+
+D0 = date(2024, 1, 1)
+
+
+def sess(i: int, day: int, family: str = "running", race: bool = False) -> SessionFeatures:
+    d = D0 + timedelta(days=day)
+    return SessionFeatures(activity_id=i, local_date=d, sport=family, family=family, is_race=race,
+                           start=datetime(d.year, d.month, d.day, 8, tzinfo=timezone.utc))  # fmt: skip
+
+
+def finding(rule: str, day: date, activity_id: int | None = None) -> Finding:
+    return Finding(rule=rule, name=rule.lower(), date=day, severity="caution", grade="weak",
+                   message="m", activity_id=activity_id)  # fmt: skip
+
+
+def cramp_on(f: SessionFeatures) -> CrampEvent:
+    return CrampEvent(when=f.start + timedelta(hours=1), muscle="calf", activity_id=f.activity_id)
+
+
+def world():
+    # 25 running sessions every 3 days; cases are 5 of them; CR06 fires in all 5 cases and in
+    # 2 of the 20 controls; a cycling session and a far-away run must not be controls
+    feats = [sess(i + 1, 3 * i) for i in range(25)]
+    cases = [feats[i] for i in (2, 7, 12, 17, 22)]
+    controls = [f for f in feats if f not in cases]
+    findings = [finding("CR06", f.local_date, f.activity_id) for f in [*cases, *controls[:2]]]
+    feats += [sess(100, 30, family="cycling"), sess(101, 400)]
+    return feats, findings, [cramp_on(f) for f in cases]
+
+
+def test_counts_rr_fisher_holm() -> None:
+    feats, findings, cramps = world()
+    res = personal_associations(feats, findings, cramps)
+    assert res.shown and res.events == 5 and res.control_sessions == 20
+    (a,) = [x for x in res.associations if x.feature == "CR06" and x.window == "in_session"]
+    assert (a.case_exposed, a.case_unexposed, a.control_exposed, a.control_unexposed) == (
+        5, 0, 2, 18,
+    )  # fmt: skip
+    assert a.relative_risk == pytest.approx(relative_risk(5, 0, 2, 18))
+    assert a.p_value == pytest.approx(fisher_exact([[5, 0], [2, 18]], alternative="greater")[1])
+    m = len(res.associations)
+    assert a.p_holm == pytest.approx(min(1.0, m * a.p_value))  # the smallest p gets × m
+    assert all(x.label == "hypothesis" for x in res.associations)
+    d = res.to_dict()
+    assert d["shown"] and d["associations"][0]["label"] == "hypothesis"
+
+
+def test_nothing_shown_under_five_events() -> None:
+    feats, findings, cramps = world()
+    res = personal_associations(feats, findings, cramps[:4])
+    assert not res.shown and res.events == 4
+    assert res.to_dict() == {"events": 4, "shown": False, "associations": []}
+
+
+def test_races_and_training_kept_apart() -> None:
+    feats = [sess(i + 1, 2 * i) for i in range(10)] + [sess(50, 5, race=True)]
+    cramps = [cramp_on(feats[-1])] * 5
+    res = personal_associations(feats, [finding("CR04", feats[-1].local_date, 50)], cramps)
+    assert res.case_sessions == 1 and res.control_sessions == 0
+
+
+def test_cramp_context_windows() -> None:
+    s = sess(1, 30)
+    findings = [
+        finding("CR01", s.local_date, 1),  # this session
+        finding("CR03", s.local_date),  # day-level on the session day
+        finding("CR07", s.local_date, 2),  # another session that day
+        finding("CR02", s.local_date - timedelta(days=7)),
+        finding("CR06", s.local_date - timedelta(days=8)),
+        finding("CR05", s.local_date - timedelta(days=42)),
+        finding("CR08", s.local_date - timedelta(days=43)),  # too old
+        finding("CR09", s.local_date, 1),  # history is not context
+    ]
+    (c,) = cramp_contexts([cramp_on(s)], findings)
+    assert c.in_session == ["CR01", "CR03"]
+    assert c.days_0_7 == ["CR02", "CR07"]
+    assert c.days_8_42 == ["CR05", "CR06"]
+    night = CrampEvent(when=datetime(2024, 1, 31, 3, tzinfo=timezone.utc), muscle="calf",
+                       timing="night")  # fmt: skip
+    (n,) = cramp_contexts([night], findings)
+    assert n.in_session == [] and "CR01" in n.days_0_7 and "CR03" in n.days_0_7
