@@ -323,11 +323,14 @@ def set_command(
             setattr(profile, attr, value)
             shown = "cleared" if value is None else f"{value:g}" if attr != "timezone" else value
             changes.append(f"{attr} {shown}")
-        _checked(
-            "--hr-rest" if hr_rest is not None else "--hr-max",
-            lambda _: check_hr_pair(profile.hr_max, profile.hr_rest),
-            None,
-        )
+        try:
+            check_hr_pair(profile.hr_max, profile.hr_rest)
+        except ValueError as exc:
+            if hr_rest is not None:
+                raise InputError(f"--hr-rest: {exc}") from None
+            raise InputError(
+                f"--hr-max: must be above hr_rest ({profile.hr_rest:g}; got {profile.hr_max:g})"
+            ) from None
         if remove_goal is not None:
             key = remove_goal.strip().lower()
             kept = [g for g in profile.goals if g.name.lower() != key]
