@@ -26,7 +26,7 @@ def make_report(
     name: str = "Alex",
     *,
     days: int = 120,
-    cramp_days: tuple[int, ...] = (60, 88, 104),
+    cramp_days: tuple[int, ...] = (61, 89, 104),
     goal: bool = True,
     title: str = "Easy run",
     notes: str = "left calf",
@@ -50,7 +50,7 @@ def make_report(
         km = 8.0 + (i % 7 == 6) * 8.0 + i / 30.0
         temp = 12.0
         descent = 80.0
-        if i == 60:
+        if i == 61:
             km = 30.0  # spike
         if 84 <= i <= 90:
             temp = 31.0  # hot week
@@ -68,7 +68,7 @@ def make_report(
                 distance_m=km * 1000,
                 descent_m=descent,
                 ascent_m=descent,
-                hr_avg=150 if i != 60 else 165,
+                hr_avg=150 if i != 61 else 165,
                 temp_avg_c=temp,
                 temp_max_c=temp + 2,
                 title=title,

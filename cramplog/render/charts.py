@@ -423,12 +423,10 @@ def time_chart(
         f'<line x1="{num(scale.x0)}" y1="{num(bottom)}" x2="{num(scale.x1)}" y2="{num(bottom)}"/>'
     )
     if y_label:
-        out.append(
-            f'<text class="unit" x="{num(scale.x0 - 6)}" y="{top - 10}" text-anchor="end">{esc(y_label)}</text>'
-        )
+        out.append(f'<text class="unit" x="4" y="{top - 12}">{esc(y_label)}</text>')
     if y2_label and y2 is not None:
         out.append(
-            f'<text class="unit" x="{num(scale.x1 + 6)}" y="{top - 10}">{esc(y2_label)}</text>'
+            f'<text class="unit" x="{WIDTH - 4}" y="{top - 12}" text-anchor="end">{esc(y2_label)}</text>'
         )
     out.append("</g>")
     if zero_line and lo < 0 < hi:
@@ -512,7 +510,7 @@ def timeline_chart(
     coloured by severity, hover text with the message and evidence."""
     row_h = 20
     height = MARGIN_T + max(1, len(rows)) * row_h + MARGIN_B
-    scale = DateScale(scale_days[0], scale_days[1], MARGIN_L + 90, WIDTH - MARGIN_R)
+    scale = DateScale(scale_days[0], scale_days[1], MARGIN_L, WIDTH - MARGIN_R)
     top, bottom = MARGIN_T, height - MARGIN_B
     out = [
         f'<svg id="{esc(chart_id)}" class="chart timeline" viewBox="0 0 {WIDTH} {height}" '
@@ -521,11 +519,12 @@ def timeline_chart(
         '<g class="axis">',
     ]
     index = {key: i for i, (key, _) in enumerate(rows)}
-    for i, (_key, text) in enumerate(rows):
+    for i, (key, text) in enumerate(rows):
         y = top + i * row_h + row_h / 2
         out.append(
             f'<line class="row" x1="{num(scale.x0)}" y1="{num(y)}" x2="{num(scale.x1)}" y2="{num(y)}"/>'
-            f'<text x="{num(scale.x0 - 8)}" y="{num(y + 4)}" text-anchor="end">{esc(text)}</text>'
+            f'<text x="{num(scale.x0 - 6)}" y="{num(y + 4)}" text-anchor="end">'
+            f"<title>{esc(text)}</title>{esc(key)}</text>"
         )
     for d, text in scale.ticks():
         x = scale.x(d)

@@ -335,12 +335,13 @@ def _charts(
         timeline_chart(
             f"{anchor}-findings",
             span,
-            [(r, f"{r} {n.replace('_', ' ')}") for r, n in rules] or [("", "no findings")],
+            [(r, f"{r} {n.replace('_', ' ')}") for r, n in rules] or [("–", "no findings")],
             points,
             label="Findings by rule over time; hover for the message and evidence",
             marks=marks,
         ),
-        [("info", "info"), ("caution", "caution"), ("warning", "warning")],
+        [("sev-info", "info"), ("sev-caution", "caution"), ("sev-warning", "warning")],
+        "; ".join(f"{r}: {n.replace('_', ' ')}" for r, n in rules),
     )
     return out, ids
 
@@ -612,6 +613,16 @@ def team_table(rows: Sequence[TeamRow], anchors: dict[str, str]) -> str:
     )
 
 
+def default_team_rows(reports: Sequence[AthleteReport]) -> list[TeamRow]:
+    """The summary rows ``cramplog analyze`` shows, built from the reports themselves."""
+    from cramplog.session import AthleteOutcome, overview
+    from cramplog.team import team_rows
+
+    return team_rows(
+        [AthleteOutcome(r.athlete, r.to_dict({}), overview(r, None, None)) for r in reports]
+    )
+
+
 def _disclaimer() -> str:
     from cramplog.disclaimer import DISCLAIMER, WARNING_SIGNS
 
@@ -644,6 +655,8 @@ def render_html(
         f'<p class="lead">{esc(lead)} <a href="#disclaimer">Read the limits first.</a></p></header>'
     )
     anchors = {n: athlete_anchor(i, n) for i, n in enumerate(names, start=1)}
+    if team is None and len(reports) > 1:
+        team = default_team_rows(reports)
     if team is not None and (len(team) > 1 or len(reports) > 1):
         parts.append('<section id="team"><h2>Team summary</h2>')
         parts.append(team_table(team, anchors))

@@ -72,7 +72,8 @@ i.k-descent{background:#c7b299}i.k-e10{background:#7f3b08;border-radius:50%;widt
 i.k-heat{background:#f4a582}i.k-acclim{background:#b2182b}
 i.k-temp{background:#fdae61;border-radius:50%;width:10px}i.k-monotony{background:#6a51a3}
 i.k-cramp{background:var(--cramp);width:3px}
-i.k-info{background:var(--info)}
+i.k-sev-info{background:var(--info)}i.k-sev-caution{background:var(--caution)}
+i.k-sev-warning{background:var(--warning)}
 section.athlete{margin-top:2.2em}
 tr:target{background:#fff6d6}
 dl.evidence{margin:0;display:grid;grid-template-columns:max-content auto;gap:0 .8em;
