@@ -24,6 +24,9 @@ DEFAULTS: dict[str, dict[str, float]] = {
     "general": {
         "heat_c": 25.0,  # ambient temperature counted as heat (SCIENCE.md CR07, configurable)
         "min_prior_sessions": 3.0,  # design: comparisons with the athlete's past need this many
+        # design: session-vs-history rules stay silent until the log covers this many days
+        # (a first import starts mid-training; the days before it are unknown, not rest)
+        "min_history_days": 28.0,
     },
     "CR01": {"caution": 1.10, "warning": 1.30, "high": 2.00, "window_days": 30.0},
     "CR02": {"caution": 1.3, "warning": 1.5, "silent_days": 28.0},
@@ -70,6 +73,7 @@ DEFAULTS: dict[str, dict[str, float]] = {
         "frequency_drop": 0.5,
         "taper_days": 14.0,
         "warmup_days": 42.0,  # design: CTL starts at 0, so its "peak" means little before this
+        "open_gap_max_days": 14.0,  # design: a longer gap at the end is the log ending
     },
     "CR09": {"window_days": 7.0},
     "CR10": {"caution": 1.2, "warning": 1.5, "window_days": 182.0},

@@ -81,8 +81,10 @@ def context(
 ) -> RuleContext:
     from cramplog.metrics import daily_series
 
+    # the log-start guard is tested on its own; the tables use short synthetic histories
+    th_in = {"general.min_history_days": 0, **(thresholds or {})}
     profile = Profile(name="t", sex="male", hr_max=190, hr_rest=50, goals=goals or [],
-                      thresholds=thresholds or {})  # fmt: skip
+                      thresholds=th_in)  # fmt: skip
     feats = features(acts, profile)
     th = merge(profile.thresholds)
     last = max(f.local_date for f in feats)
@@ -134,3 +136,14 @@ def test_override_changes_rule_outcome() -> None:
     assert fired(context(acts), "CR01")[0].severity == "caution"
     ctx = context(acts, thresholds={"CR01.warning": 1.2})
     assert fired(ctx, "CR01")[0].severity == "warning"
+
+
+def test_log_start_guard_silences_history_rules() -> None:
+    acts = [run(0, 10), run(2, 10), run(4, 10), run(6, 25)]  # a "spike" 6 days into the log
+    ctx = context(acts, thresholds={"general.min_history_days": 28})
+    assert run_rules(ctx, only=["CR01", "CR05", "CR10"]) == []
+    later = [run(d, 10) for d in (0, 20, 24, 27)] + [run(30, 25)]
+    ctx = context(later, thresholds={"general.min_history_days": 28})
+    assert {f.rule for f in run_rules(ctx, only=["CR01", "CR05", "CR10"])} == {
+        "CR01", "CR05", "CR10",
+    }  # fmt: skip

@@ -57,3 +57,7 @@ def test_cr08_goal_readiness_during_taper() -> None:
     assert a.status == "flag" and a.severity == "caution"
     early = context(daily(0, 50), goals=[goal], today=D0 + timedelta(50))
     assert RULES["CR08"].assess_goal(early, goal).status == "unknown"
+
+
+def test_cr08_long_open_gap_is_the_log_ending() -> None:
+    assert fired(context(daily(0, 60), today=D0 + timedelta(90)), "CR08") == []

@@ -83,6 +83,12 @@ class RuleContext:
             if lo <= g.local_date < day and (families is None or g.family in families)
         ]
 
+    def history_ok(self, f: SessionFeatures) -> bool:
+        """Whether the log covers enough days before ``f`` to compare it with the past."""
+        first = self.first_day
+        need = self.th["general"]["min_history_days"]
+        return first is not None and (f.local_date - first).days >= need
+
     def min_prior(self) -> int:
         return int(self.th["general"]["min_prior_sessions"])
 

@@ -36,7 +36,7 @@ def _run(ctx: RuleContext) -> list[Finding]:
     th = ctx.th["CR06"]
     out = []
     for f in ctx.features:
-        if f.family not in FOOT or f.descent_m is None:
+        if f.family not in FOOT or f.descent_m is None or not ctx.history_ok(f):
             continue
         if (f.descent_m < th["floor_descent_m"]) and (
             f.e10_km is None or f.e10_km < th["floor_e10_km"]

@@ -19,6 +19,8 @@ def _cr01(ctx: RuleContext) -> list[Finding]:
     th = ctx.th["CR01"]
     out = []
     for f in ctx.features:
+        if not ctx.history_ok(f):
+            continue
         prior = ctx.prior(f, th["window_days"])
         if f.distance_m:
             vals = [g.distance_m for g in prior if g.distance_m]
@@ -107,7 +109,7 @@ def _cr10(ctx: RuleContext) -> list[Finding]:
     th = ctx.th["CR10"]
     out = []
     for f in ctx.features:
-        if not f.duration_s:
+        if not f.duration_s or not ctx.history_ok(f):
             continue
         vals = [g.duration_s for g in ctx.prior(f, th["window_days"]) if g.duration_s]
         if len(vals) < ctx.min_prior():

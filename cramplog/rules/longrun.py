@@ -63,7 +63,7 @@ def _run(ctx: RuleContext) -> list[Finding]:
     th = ctx.th["CR05"]
     out = []
     for f in ctx.features:
-        if f.family != "running" or not f.distance_m:
+        if f.family != "running" or not f.distance_m or not ctx.history_ok(f):
             continue
         vals = [g.distance_m for g in ctx.prior(f, th["no_goal_window_days"]) if g.distance_m]
         if len(vals) < ctx.min_prior():

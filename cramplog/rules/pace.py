@@ -72,7 +72,7 @@ def _run(ctx: RuleContext) -> list[Finding]:
     th = ctx.th["CR04"]
     out = []
     for f in ctx.features:
-        if not _usable(f, th["min_session_km"]):
+        if not _usable(f, th["min_session_km"]) or not ctx.history_ok(f):
             continue
         assert f.distance_m is not None and f.pace_s_per_km is not None
         prior = ctx.prior(f, th["window_days"])

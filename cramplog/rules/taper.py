@@ -2,7 +2,8 @@
 
 (a) A run of ≥ 3 consecutive days without load whose day before has CTL ≥ 90 % of the
     CTL peak of the previous 90 days. Dated on the day training resumes (linked to the first
-    session of that day), or on the third rest day when the gap is still open. Silent for the
+    session of that day), or on the third rest day when the gap is still open (an open gap
+    longer than 14 days is the log ending, not a break, and is not reported). Silent for the
     first 42 days of the log (CTL starts at 0 and its "peak" is then just its latest value).
 (b) Sessions of the goal's sport in the 14 days before a goal < 50 % of the usual rate
     (the 6 weeks before those 14 days). Past goals → finding on the goal day; the next goal →
@@ -44,8 +45,9 @@ def _gaps(ctx: RuleContext) -> list[Finding]:
         if length >= th["gap_days"] and p >= th["warmup_days"]:
             lo = max(0, p - int(th["peak_window_days"]) + 1)
             peak = float(ctl[lo : p + 1].max())
-            if peak > 0 and ctl[p] >= th["ctl_fraction"] * peak:
-                resumed = j < n
+            resumed = j < n
+            too_long = not resumed and length > th["open_gap_max_days"]
+            if peak > 0 and ctl[p] >= th["ctl_fraction"] * peak and not too_long:
                 day = days[j] if resumed else days[i + int(th["gap_days"]) - 1]
                 sess = [f for f in ctx.features if f.local_date == day] if resumed else []
                 aid = max(sess, key=lambda f: f.load).activity_id if sess else None
