@@ -46,17 +46,17 @@ class TeamRow:
         }
 
 
-def trend_text(overview: dict[str, Any]) -> str:
-    """CTL now against ``trend_days`` earlier, e.g. ``CTL 41 → 48 (+17 %)``."""
+def trend_text(overview: dict[str, Any], prefix: str = "CTL ") -> str:
+    """CTL ``trend_days`` earlier against now, e.g. ``CTL 41 → 48 (+17 %)``."""
     now, then = overview.get("ctl_now"), overview.get("ctl_then")
     if now is None:
         return "–"
     if then is None:
-        return f"CTL {now:.0f} (no 4-week history)"
+        return f"{prefix}{now:.0f} (no 4-week history)"
     if then <= 0:
-        return f"CTL {then:.0f} → {now:.0f}"
+        return f"{prefix}{then:.0f} → {now:.0f}"
     pct = (now - then) / then * 100.0
-    return f"CTL {then:.0f} → {now:.0f} ({pct:+.0f} %)"
+    return f"{prefix}{then:.0f} → {now:.0f} ({pct:+.0f} %)"
 
 
 def goal_gaps(goal: dict[str, Any] | None) -> int:
@@ -97,7 +97,7 @@ def row_for(outcome: AthleteOutcome) -> TeamRow:
     return TeamRow(
         athlete=outcome.athlete,
         sessions=ov.get("sessions_in_window"),
-        trend=trend_text(ov),
+        trend=trend_text(ov, prefix=""),
         worst=f"{worst['rule']} {worst['name']}" if worst else "",
         worst_severity=worst["severity"] if worst else None,
         counts=counts,

@@ -10,7 +10,7 @@ from cramplog.team import TeamRow
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-COLUMNS = ("athlete", "sessions", "load trend", "worst finding", "W/C/I", "cramps", "goal")
+COLUMNS = ("athlete", "sessions", "CTL 4 wk → now", "worst finding", "W/C/I", "cramps", "goal")
 
 
 def counts_text(row: TeamRow) -> str:
@@ -27,6 +27,7 @@ def worst_text(row: TeamRow) -> str:
 
 
 def team_renderable(rows: Sequence[TeamRow], window: str = "") -> RenderableType:
+    from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
@@ -37,15 +38,17 @@ def team_renderable(rows: Sequence[TeamRow], window: str = "") -> RenderableType
         title += f", {window}"
     table = Table(title=title, title_justify="left", expand=True)
     for col in COLUMNS:
-        table.add_column(col, justify="right" if col in ("sessions", "cramps") else "left")
+        if col in ("worst finding", "goal"):
+            table.add_column(col, ratio=1)
+        else:
+            right = col in ("sessions", "cramps")
+            table.add_column(col, justify="right" if right else "left", no_wrap=col != "athlete")
     for r in rows:
         if r.error is not None:
-            table.add_row(
-                r.athlete, Text(f"error: {r.error}", style="bold red"), "", "", "", "", ""
-            )
+            table.add_row(r.athlete, "–", "", Text("not analysed", style="bold red"), "", "", "")
             continue
         table.add_row(
-            r.athlete,
+            athlete_text(r),
             str(r.sessions if r.sessions is not None else "–"),
             r.trend,
             Text(worst_text(r), style=SEVERITY_STYLE.get(r.worst_severity or "", "")),
@@ -53,7 +56,17 @@ def team_renderable(rows: Sequence[TeamRow], window: str = "") -> RenderableType
             str(r.cramps if r.cramps is not None else "–"),
             Text(r.goal),
         )
-    return table
+    errors = [r for r in rows if r.error is not None]
+    if not errors:
+        return table
+    lines = [Text(f"not analysed: {r.athlete}: {r.error}", style="red") for r in errors]
+    return Group(table, *lines)
+
+
+def athlete_text(row: TeamRow) -> str:
+    if row.files_failed:
+        return f"{row.athlete} ({row.files_failed} file(s) failed)"
+    return row.athlete
 
 
 def team_markdown(rows: Sequence[TeamRow], window: str = "") -> str:
@@ -71,7 +84,7 @@ def team_markdown(rows: Sequence[TeamRow], window: str = "") -> str:
             )
             continue
         cells = [
-            r.athlete,
+            athlete_text(r),
             str(r.sessions if r.sessions is not None else "–"),
             r.trend,
             worst_text(r),
