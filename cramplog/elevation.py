@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cramplog.model import Stream
+
 GRID_M = 10.0
 SMOOTH_M = 70.0
 HYSTERESIS_M = 3.0
@@ -156,3 +158,26 @@ def distance_from_latlon(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     step = 2 * 6371008.8 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
     step = np.where(np.isfinite(step), step, 0.0)
     return np.concatenate(([0.0], np.cumsum(step)))
+
+
+def stream_distance(s: Stream | None) -> np.ndarray | None:
+    """Cumulative distance (m): the distance channel, else from positions; None if neither."""
+    if s is None:
+        return None
+    if s.distance_m is not None and np.isfinite(s.distance_m).sum() >= 2:
+        return np.asarray(s.distance_m, dtype=float)
+    if s.lat_deg is not None and s.lon_deg is not None and np.isfinite(s.lat_deg).sum() >= 2:
+        return distance_from_latlon(s.lat_deg, s.lon_deg)
+    return None
+
+
+def half_paces(t: np.ndarray, d: np.ndarray) -> tuple[float | None, float | None]:
+    """Pace (s/km) of the first and the second half of the distance."""
+    ok = np.isfinite(t) & np.isfinite(d)
+    t, d = t[ok], d[ok]
+    if len(d) < 10 or d[-1] - d[0] < 1000:
+        return None, None
+    half = d[0] + (d[-1] - d[0]) / 2
+    t_half = float(np.interp(half, np.maximum.accumulate(d), t))
+    k1 = (half - d[0]) / 1000.0
+    return float((t_half - t[0]) / k1), float((t[-1] - t_half) / k1)

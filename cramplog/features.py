@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from cramplog.elevation import MAX_GAP_S, descent_stats, distance_from_latlon
+from cramplog.elevation import MAX_GAP_S, descent_stats, half_paces, stream_distance
 from cramplog.model import Activity, Profile, sport_family
 from cramplog.thresholds import heat_threshold
 
@@ -192,28 +192,6 @@ def trimp_from_average(
     return minutes * hrr * a * math.exp(b * hrr)
 
 
-def _stream_distance(act: Activity) -> np.ndarray | None:
-    s = act.stream
-    if s is None:
-        return None
-    if s.distance_m is not None and np.isfinite(s.distance_m).sum() >= 2:
-        return np.asarray(s.distance_m, dtype=float)
-    if s.lat_deg is not None and s.lon_deg is not None and np.isfinite(s.lat_deg).sum() >= 2:
-        return distance_from_latlon(s.lat_deg, s.lon_deg)
-    return None
-
-
-def _half_paces(t: np.ndarray, d: np.ndarray) -> tuple[float | None, float | None]:
-    ok = np.isfinite(t) & np.isfinite(d)
-    t, d = t[ok], d[ok]
-    if len(d) < 10 or d[-1] - d[0] < 1000:
-        return None, None
-    half = d[0] + (d[-1] - d[0]) / 2
-    t_half = float(np.interp(half, np.maximum.accumulate(d), t))
-    k1 = (half - d[0]) / 1000.0
-    return float((t_half - t[0]) / k1), float((t[-1] - t_half) / k1)
-
-
 def compute_features(activity: Activity, profile: Profile, hr: HrBounds) -> SessionFeatures:
     """The numbers of one session. Fallback loads are provisional until
     ``assign_fallback_loads`` has seen the whole history."""
@@ -235,7 +213,7 @@ def compute_features(activity: Activity, profile: Profile, hr: HrBounds) -> Sess
     )
     s = act.stream
     missing = sf.missing
-    dist = _stream_distance(act)
+    dist = stream_distance(act.stream)
     t = np.asarray(s.t_s, dtype=float) if s is not None else None
     if s is None:
         missing.append("no sample stream: summary values only")
@@ -252,7 +230,7 @@ def compute_features(activity: Activity, profile: Profile, hr: HrBounds) -> Sess
     if sf.distance_m and dur and sf.distance_m > 0:
         sf.pace_s_per_km = dur / (sf.distance_m / 1000.0)
     if t is not None and dist is not None:
-        sf.first_half_pace, sf.second_half_pace = _half_paces(t, dist)
+        sf.first_half_pace, sf.second_half_pace = half_paces(t, dist)
 
     # --- load ---
     if hr.hr_max is not None and hr.hr_rest is not None:

@@ -162,3 +162,26 @@ def test_hr_bounds_profile_wins_and_estimates_are_labelled() -> None:
     assert "estimated" in est.note
     none = estimate_hr_bounds(Profile(name="x"), [])
     assert none.hr_max is None and none.hr_rest == 60.0 and "default" in none.note
+
+
+def test_low_hr_coverage_falls_back_to_rpe() -> None:
+    n = 3601
+    hr = np.full(n, np.nan)
+    hr[:600] = 150.0  # HR only for the first 10 minutes of the hour
+    s = Stream(t_s=np.arange(n, dtype=float), hr_bpm=hr, distance_m=np.arange(n) * 3.0)
+    f = compute_features(
+        Activity(sport="running", start=START, stream=s, rpe=4), Profile(name="x"), HR
+    )
+    assert f.trimp is None and f.load_source == "rpe" and f.load == pytest.approx(4 * 60)
+    assert any("covers only" in m for m in f.missing)
+
+
+def test_distance_from_positions_when_no_distance_channel() -> None:
+    n = 1001
+    lat = np.zeros(n)
+    lon = np.linspace(0.0, 0.09, n)  # about 10 km along the equator
+    z = np.linspace(600.0, 0.0, n)  # −6 % all the way
+    s = Stream(t_s=np.arange(n) * 3.0, lat_deg=lat, lon_deg=lon, elevation_m=z)
+    f = compute_features(Activity(sport="running", start=START, stream=s), Profile(name="x"), HR)
+    assert f.distance_m == pytest.approx(10007.5, rel=1e-3)
+    assert f.descent_m == pytest.approx(600, abs=5) and f.e10_km == 0.0

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, timedelta
 
+from cramplog.features import SessionFeatures
 from cramplog.model import CrampEvent, Finding
 from cramplog.rules.base import GoalAssessment, Rule, RuleContext, json_safe, raise_severity
 
@@ -23,7 +24,9 @@ def cramp_day(c: CrampEvent) -> date:
 
 
 def _run(ctx: RuleContext) -> list[Finding]:
-    by_id = {f.activity_id: f for f in ctx.features if f.activity_id is not None}
+    by_id: dict[int | None, SessionFeatures] = {
+        f.activity_id: f for f in ctx.features if f.activity_id is not None
+    }
     cramps = sorted(ctx.cramps, key=lambda c: c.when)
     out = []
     for k, c in enumerate(cramps):
@@ -82,7 +85,9 @@ def goal_history(ctx: RuleContext) -> GoalAssessment:
     earlier = [c for c in ctx.cramps if cramp_day(c) <= ctx.today]
     if not earlier:
         return RULE.assessment("ok", None, "No earlier cramps logged", {"earlier_events": 0})
-    by_id = {f.activity_id: f for f in ctx.features if f.activity_id is not None}
+    by_id: dict[int | None, SessionFeatures] = {
+        f.activity_id: f for f in ctx.features if f.activity_id is not None
+    }
     races = [c for c in earlier if (s := by_id.get(c.activity_id)) and s.is_race]
     ev = {"earlier_events": len(earlier), "earlier_in_races": len(races),
           "last_event": max(cramp_day(c) for c in earlier)}  # fmt: skip

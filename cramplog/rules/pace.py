@@ -31,12 +31,14 @@ def expected_pace(
         return None, {"prior_sessions": len(usable)}
     km = distance_m / 1000.0
     tol = th["duration_tolerance"]
-    similar = []
+    similar: list[float] = []
     if duration_s:
         similar = [
             g.pace_s_per_km
             for g in usable
-            if g.duration_s and abs(g.duration_s - duration_s) <= tol * duration_s
+            if g.pace_s_per_km
+            and g.duration_s
+            and abs(g.duration_s - duration_s) <= tol * duration_s
         ]
     riegel = []
     for g in usable:
