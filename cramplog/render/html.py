@@ -309,6 +309,7 @@ def _charts(
             ],
             label="Heat sessions per week and the heat acclimation estimate",
             y_label="sessions",
+            y_domain=(0.0, float(max(4, *(w.heat_sessions for w in weeks)) if weeks else 4)),
             y2_label="acclim. %",
             y2_domain=(0.0, 100.0),
             marks=marks,

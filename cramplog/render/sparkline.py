@@ -18,9 +18,10 @@ from collections.abc import Sequence
 from typing import Any
 
 BLOCKS = "▁▂▃▄▅▆▇█"
-LABEL_WIDTH = 12
-# Narrower than this (label included) and weekly_sparklines returns no lines.
-MIN_WIDTH = LABEL_WIDTH + 8
+LABEL_WIDTH = 13
+MIN_CELLS = 8
+# Narrower than this (label and the "max …" tail included) and weekly_sparklines gives up.
+MIN_WIDTH = LABEL_WIDTH + MIN_CELLS + 16
 
 
 def _clean(v: float | None) -> float | None:
@@ -87,12 +88,14 @@ def weekly_sparklines(report: Any, width: int | None = None) -> list[str]:
         return []
     load = [w.load for w in weeks]
     descent = [w.descent_m if w.sessions else None for w in weeks]
-    tail = 14  # room for "  max 12,345 m"
+    max_load = max((v for v in load if v is not None), default=None)
+    max_desc = max((v for v in descent if v is not None), default=None)
+    tails = (f"  max {_fmt(max_load)}", f"  max {_fmt(max_desc)} m")
     cells: int | None = None
     if width is not None:
-        if width < MIN_WIDTH:
+        cells = width - LABEL_WIDTH - max(len(t) for t in tails)
+        if width < MIN_WIDTH or cells < MIN_CELLS:
             return []
-        cells = max(1, width - LABEL_WIDTH - tail)
     load_line = sparkline(load, cells)
     descent_line = sparkline(descent, cells)
     n = len(load_line)
@@ -103,15 +106,13 @@ def weekly_sparklines(report: Any, width: int | None = None) -> list[str]:
                 cramp_weeks[i] += 1
     marks = _bucket([c or None for c in cramp_weeks], n) if len(weeks) > n else cramp_weeks
     cramp_line = "".join("×" if m else "·" for m in marks)
-    max_load = max((v for v in load if v is not None), default=None)
-    max_desc = max((v for v in descent if v is not None), default=None)
     lines = [
-        f"{'load/week':<{LABEL_WIDTH}}{load_line}  max {_fmt(max_load)}",
-        f"{'descent/week':<{LABEL_WIDTH}}{descent_line}  max {_fmt(max_desc)} m",
+        f"{'load/week':<{LABEL_WIDTH}}{load_line}{tails[0]}",
+        f"{'descent/week':<{LABEL_WIDTH}}{descent_line}{tails[1]}",
     ]
     if any(cramp_weeks):
         lines.append(f"{'cramps':<{LABEL_WIDTH}}{cramp_line}")
-    first = weeks[0].start.isoformat()
-    last = weeks[-1].end.isoformat()
-    lines.append(f"{'':<{LABEL_WIDTH}}weeks {first} … {last}")
+    span = f"{'':<{LABEL_WIDTH}}weeks from {weeks[0].start.isoformat()}"
+    if width is None or len(span) <= width:
+        lines.append(span)
     return lines
