@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -341,8 +342,9 @@ def sport_from_type(kind: str | None, title: str | None) -> str:
 # --- GPX reading -------------------------------------------------------------------------------
 
 # Local element name -> what it holds (1..7), for the point reader.
-_ELE, _TIME_, _HR, _CAD, _TEMP, _SPEED = 1, 2, 3, 4, 5, 6
+_ELE, _TIME_, _HR, _CAD, _TEMP, _SPEED, _EXT = 1, 2, 3, 4, 5, 6, 7
 _SLOTS = {
+    "extensions": _EXT,
     "ele": _ELE,
     "time": _TIME_,
     "hr": _HR,
@@ -420,7 +422,8 @@ def _read_fast(text: str, name: str, warnings: list[str]) -> list[Samples]:
 def _read_point(el: Element, cur: Samples, slots: dict[str, int]) -> None:
     attrib = el.attrib
     ele = tm = hr = cad = temp = speed = None
-    for child in el.iter():
+    children: Iterable[Element] = el
+    for child in children:
         tag = child.tag
         slot = slots.get(tag)
         if slot is None:
@@ -431,13 +434,29 @@ def _read_point(el: Element, cur: Samples, slots: dict[str, int]) -> None:
             ele = child.text
         elif slot == _TIME_:
             tm = child.text
+        elif slot == _EXT:
+            for sub in child.iter():
+                tag = sub.tag
+                slot = slots.get(tag)
+                if slot is None:
+                    slot = slots[tag] = (
+                        _SLOTS.get(local_name(tag), 0) if isinstance(tag, str) else 0
+                    )
+                if slot == _HR:
+                    hr = sub.text
+                elif slot == _TEMP:
+                    temp = sub.text
+                elif slot == _CAD:
+                    cad = sub.text
+                elif slot == _SPEED:
+                    speed = sub.text
         elif slot == _HR:
             hr = child.text
         elif slot == _TEMP:
             temp = child.text
         elif slot == _CAD:
             cad = child.text
-        else:
+        elif slot == _SPEED:
             speed = child.text
     parsed = parse_time(tm)
     if parsed is None:
