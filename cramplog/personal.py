@@ -40,7 +40,7 @@ class Association:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         for k in ("relative_risk", "p_value", "p_holm"):
-            d[k] = round(float(d[k]), 4)
+            d[k] = float(f"{float(d[k]):.4g}")  # significant digits: small p stays non-zero
         return d
 
 

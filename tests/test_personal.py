@@ -57,6 +57,8 @@ def test_counts_rr_fisher_holm() -> None:
     assert all(x.label == "hypothesis" for x in res.associations)
     d = res.to_dict()
     assert d["shown"] and d["associations"][0]["label"] == "hypothesis"
+    top = d["associations"][0]
+    assert top["p_value"] == pytest.approx(21 / 53130, rel=1e-3) and top["p_value"] > 0
 
 
 def test_nothing_shown_under_five_events() -> None:
