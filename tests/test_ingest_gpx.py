@@ -455,7 +455,7 @@ def _gpxpy_points(text: str) -> list:
 
 
 @pytest.mark.realdata
-def test_fast_path_agrees_with_gpxpy() -> None:
+def test_fast_path_agrees_with_gpxpy(realdata: Path) -> None:
     import gpxpy.geo
 
     total_mine = total_ref = 0.0
