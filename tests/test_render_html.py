@@ -362,3 +362,60 @@ def test_cli_report_errors(tmp_path: Path, db_path: Path) -> None:
         run(["report", "--since", "soon", "-o", str(tmp_path / "x.html"), "--db", str(db_path)])
         == 2
     )
+
+
+# The planted episodes of sample_logs/alex (cramplog/samplegen/season.py): rule → days the
+# findings timeline must mark.
+SAMPLE_EPISODES = {
+    "CR01": ["2026-02-07"],  # long run far beyond the previous 30 days
+    "CR02": ["2026-03-10", "2026-03-13"],  # twelve identical days, 2026-03-02 … 13
+    "CR03": ["2026-03-10", "2026-03-13"],
+    "CR04": ["2026-04-05"],  # half marathon far faster than training predicts
+    "CR06": ["2026-04-25"],  # downhill trail race after six flat weeks
+    "CR07": ["2026-05-16"],  # first hot long session
+    "CR08": ["2026-06-12"],  # four days off at peak fitness (dated on the first run back)
+}
+
+
+@pytest.mark.slow
+def test_sample_season_shows_every_planted_episode(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import SAMPLE_LOGS
+
+    from cramplog.cli.app import run
+
+    folder = SAMPLE_LOGS / "alex"
+    if not (folder / "athlete.toml").is_file():
+        pytest.skip("sample_logs/alex is not there")
+    monkeypatch.setenv("CRAMPLOG_TODAY", "2026-06-28")
+    out = tmp_path / "alex.html"
+    assert run(["report", str(folder), "-o", str(out), "--db", str(db_path)]) == 0
+    doc = out.read_text(encoding="utf-8")
+    assert len(doc.encode()) < 400_000
+    anchor = athlete_anchor(1, "Alex Moreno")
+    charts = svgs(doc)
+    cramps = [
+        line.split(",", 1)[0][:10] for line in (folder / "cramps.csv").read_text().splitlines()[1:]
+    ]
+    for name in CHARTS:
+        markers = by_class(charts[f"{anchor}-{name}"], "cramp-marker")
+        assert sorted(m.get("data-date", "") for m in markers) == sorted(cramps), name
+    timeline = charts[f"{anchor}-findings"]
+    marked: dict[str, set[str]] = {}
+    for m in by_class(timeline, "finding"):
+        title = m.findtext(f"{SVG}title") or ""
+        marked.setdefault(title.split()[1], set()).add(m.get("data-date", ""))
+    for rule, days in SAMPLE_EPISODES.items():
+        for day in days:
+            assert day in marked.get(rule, set()), (rule, day, sorted(marked.get(rule, ())))
+    # the episodes show on the charts too: the downhill week and the hot week stand out
+    descent = by_class(charts[f"{anchor}-descent"], "s-descent")[0]
+    heights = {
+        (r.findtext(f"{SVG}title") or "").split(":")[0]: float(r.get("height", 0))
+        for r in descent.iter(f"{SVG}rect")
+    }
+    assert max(heights, key=heights.__getitem__) > "week of 2026-04"
+    heat = by_class(charts[f"{anchor}-heat"], "s-heat")[0]
+    hot = [(r.findtext(f"{SVG}title") or "") for r in heat.iter(f"{SVG}rect")]
+    assert any(t.startswith("week of 2026-05-11") for t in hot), hot
