@@ -163,7 +163,7 @@ def findings_renderable(report: dict[str, Any]) -> RenderableType:
         return Text("No findings in this period.")
     table = Table(title="Findings", title_justify="left", show_lines=False, expand=True)
     table.add_column("date", no_wrap=True)
-    table.add_column("rule", no_wrap=True)
+    table.add_column("rule")
     table.add_column("severity", no_wrap=True)
     table.add_column("grade", no_wrap=True)
     table.add_column("finding", ratio=1)
@@ -245,7 +245,7 @@ def goal_renderable(outcome: AthleteOutcome) -> RenderableType:
     if not goal or not goal.get("assessments"):
         return head
     table = Table(expand=True)
-    table.add_column("rule", no_wrap=True)
+    table.add_column("rule")
     table.add_column("status", no_wrap=True)
     table.add_column("severity", no_wrap=True)
     table.add_column("grade", no_wrap=True)
@@ -325,4 +325,5 @@ def render_table(
                 console.print(part)
             console.print(Text(""))
     console.print(disclaimer_renderable())
-    return buf.getvalue()
+    # trailing padding is noise in files and diffs
+    return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
