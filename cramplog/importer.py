@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -42,6 +43,7 @@ class ImportReport:
     warnings: list[tuple[str, str]] = field(default_factory=list)
     cramps_added: int = 0
     cramps_known: int = 0
+    cramps_removed: int = 0
     profiles_loaded: int = 0
 
     @property
@@ -151,6 +153,9 @@ def _import_one(
         for key, value in result.fills.items():
             fills[_fill_key(key)] = value
         acts = [_localize(a, tz) for a in result.activities]
+        for a in acts:
+            if not a.is_race and (_RACE.search(entry.name) or _RACE.search(a.title or "")):
+                a.is_race = True
         fill = fills.get(_fill_key(entry.rel)) or fills.get(_fill_key(entry.name))
         if fill:
             for a in acts:
@@ -192,10 +197,11 @@ def _import_cramps(
     except InputError as exc:
         report.failed.append((entry.display, str(exc)))
         return
-    added, already = store.add_cramps(athlete, events)
+    added, already, removed = store.sync_cramps_file(athlete, entry.rel, events)
     store.add_file(athlete, sha, entry.rel, "cramps", entry.size, [])
     report.cramps_added += added
     report.cramps_known += already
+    report.cramps_removed += removed
     for w in warnings:
         report.warnings.append((entry.display, w))
 
@@ -221,6 +227,10 @@ def _localize(act: Activity, tz: Any) -> Activity:
         act.utc_offset_s = int(offset.total_seconds()) if offset is not None else None
     return act
 
+
+# A session is a race when its file name or title says so ("2026-04-18_race_trail.fit",
+# "Half Marathon Race"); FIT and GPX files carry no race flag of their own.
+_RACE = re.compile(r"(?i)(?<![a-z])(race|racing|wettkampf|carrera|compétition)(?![a-z])")
 
 _FILLABLE = ("title", "rpe", "temp_avg_c", "temp_min_c", "temp_max_c")
 

@@ -77,6 +77,7 @@ CREATE TABLE IF NOT EXISTS cramps (
     date_only INTEGER NOT NULL DEFAULT 0,
     muscle TEXT NOT NULL,
     side TEXT, severity INTEGER, timing TEXT, notes TEXT,
+    source TEXT,
     UNIQUE (athlete_id, when_local, muscle)
 );
 """
@@ -473,35 +474,67 @@ class Store:
 
     # -- cramps ------------------------------------------------------------------------
 
-    def add_cramps(self, athlete: str, events: Iterable[CrampEvent]) -> tuple[int, int]:
+    def add_cramps(
+        self, athlete: str, events: Iterable[CrampEvent], *, source: str | None = None
+    ) -> tuple[int, int]:
         """Store cramp events in one transaction; returns (added, already known).
 
-        An event is identified by athlete, local time and muscle.
+        An event is identified by athlete, local time and muscle. ``source`` names the
+        cramps.csv an event came from (None: logged on the command line).
         """
         aid = self.athlete_id(athlete)
-        added = known = 0
         with self.transaction():
-            for ev in events:
-                cur = self.conn.execute(
-                    "INSERT OR IGNORE INTO cramps (athlete_id, when_local, when_utc, date_only,"
-                    " muscle, side, severity, timing, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        aid,
-                        _local_key(ev),
-                        _iso(ev.when),
-                        int(ev.date_only),
-                        ev.muscle,
-                        ev.side,
-                        ev.severity,
-                        ev.timing,
-                        ev.notes,
-                    ),
+            return self._insert_cramps(aid, events, source)
+
+    def sync_cramps_file(
+        self, athlete: str, source: str, events: list[CrampEvent]
+    ) -> tuple[int, int, int]:
+        """Make the events imported from ``source`` (an athlete folder's cramps.csv) match
+        the file as it is now: rows added, kept, and removed because the user deleted or
+        corrected them in the file. Events logged on the command line are never touched.
+        Returns (added, already known, removed)."""
+        aid = self.athlete_id(athlete)
+        keep = {(_local_key(ev), ev.muscle) for ev in events}
+        with self.transaction():
+            stale = [
+                int(r["id"])
+                for r in self.conn.execute(
+                    "SELECT id, when_local, muscle FROM cramps WHERE athlete_id = ? AND source = ?",
+                    (aid, source),
                 )
-                if cur.rowcount:
-                    ev.id = int(cur.lastrowid or 0)
-                    added += 1
-                else:
-                    known += 1
+                if (r["when_local"], r["muscle"]) not in keep
+            ]
+            self.conn.executemany("DELETE FROM cramps WHERE id = ?", [(i,) for i in stale])
+            added, known = self._insert_cramps(aid, events, source)
+        return added, known, len(stale)
+
+    def _insert_cramps(
+        self, aid: int | None, events: Iterable[CrampEvent], source: str | None
+    ) -> tuple[int, int]:
+        added = known = 0
+        for ev in events:
+            cur = self.conn.execute(
+                "INSERT OR IGNORE INTO cramps (athlete_id, when_local, when_utc, date_only,"
+                " muscle, side, severity, timing, notes, source)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    aid,
+                    _local_key(ev),
+                    _iso(ev.when),
+                    int(ev.date_only),
+                    ev.muscle,
+                    ev.side,
+                    ev.severity,
+                    ev.timing,
+                    ev.notes,
+                    source,
+                ),
+            )
+            if cur.rowcount:
+                ev.id = int(cur.lastrowid or 0)
+                added += 1
+            else:
+                known += 1
         return added, known
 
     def cramps(self, athlete: str) -> list[CrampEvent]:

@@ -207,3 +207,42 @@ def test_fit_and_tcx_of_the_same_run_merge(realdata, tmp_path):
     assert len(acts) == 1 and rep.merged == 1
     assert acts[0].source_format == "fit"
     assert len(acts[0].sources) == 2
+
+
+def test_race_is_recognised_from_file_name_or_title(tmp_path):
+    d = tmp_path / "ann"
+    write(
+        d / "2026-04-05_race_half.csv",
+        "start,sport,duration,distance_km\n2026-04-05 08:00,run,1:35:00,21.1\n",
+    )
+    write(
+        d / "log.csv",
+        "start,sport,duration,distance_km,title\n"
+        "2026-04-07 08:00,run,0:40:00,8,Race: Presidio 10K\n"
+        "2026-04-09 08:00,run,0:40:00,8,Trace the canal path\n",
+    )
+    with Store(tmp_path / "s.sqlite") as st:
+        import_paths(st, [d])
+        races = [a.is_race for a in st.activities("ann")]
+    assert races == [True, True, False]
+
+
+def test_edited_cramps_csv_replaces_its_own_events_only(tmp_path, db_path, capsys):
+    d = tmp_path / "ann"
+    write(d / "log.csv", OWN_CSV)
+    write(
+        d / "cramps.csv",
+        "when,muscle,timing\n2026-02-10T19:20,calf,during\n2026-02-14T10:00,hamstring,during\n",
+    )
+    assert run(["import", str(d)]) == 0
+    assert run(["cramp", "add", "--muscle", "foot", "--when", "2026-02-12 08:00"]) == 0
+    # the runner corrects a time in their file: the old row goes, the new one comes
+    write(
+        d / "cramps.csv",
+        "when,muscle,timing\n2026-02-10T19:25,calf,during\n2026-02-14T10:00,hamstring,during\n",
+    )
+    assert run(["import", str(d)]) == 0
+    assert "1 removed" in capsys.readouterr().err
+    with Store(db_path) as st:
+        got = sorted((c.when.strftime("%m-%d %H:%M"), c.muscle) for c in st.cramps("ann"))
+    assert got == [("02-10 19:25", "calf"), ("02-12 08:00", "foot"), ("02-14 10:00", "hamstring")]

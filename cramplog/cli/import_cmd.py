@@ -93,9 +93,13 @@ def print_import_summary(report: ImportReport, console: Console) -> None:
         parts.append(f"{report.skipped_unknown} skipped (not an activity file)")
     if report.failed:
         parts.append(f"{len(report.failed)} failed")
-    if report.cramps_added or report.cramps_known:
-        parts.append(f"cramps: {report.cramps_added} added, {report.cramps_known} already logged")
-    if report.imported_files == 0 and report.known and not report.failed:
+    if report.cramps_added or report.cramps_known or report.cramps_removed:
+        cramp_text = f"cramps: {report.cramps_added} added, {report.cramps_known} already logged"
+        if report.cramps_removed:
+            cramp_text += f", {report.cramps_removed} removed (no longer in cramps.csv)"
+        parts.append(cramp_text)
+    cramps_changed = report.cramps_added or report.cramps_removed
+    if report.imported_files == 0 and report.known and not report.failed and not cramps_changed:
         console.print(f"{who}: nothing new; {report.known} file(s) already imported.")
     else:
         console.print(f"{who}: " + "; ".join(parts) + ".")
