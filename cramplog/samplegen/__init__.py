@@ -27,8 +27,8 @@ def write_sample(out_dir: Path) -> list[Path]:
 
 def write_corpus(out_dir: Path, athletes: int, years: float, seed: int = 0) -> list[Path]:
     """Write ``athletes`` random runners with ``years`` of training each; returns their folders."""
-    from .corpus import corpus_specs
     from .athlete import write_athlete
+    from .corpus import corpus_specs
 
     out_dir = Path(out_dir)
     return [write_athlete(spec, out_dir) for spec in corpus_specs(athletes, years, seed)]

@@ -142,7 +142,9 @@ def simulate_plans(spec: AthleteSpec) -> list[Done]:
         rng = np.random.default_rng([spec.seed, i])
         local = _local(plan, tz)
         # a few seconds of jitter: a watch is started when the runner is ready, not on the minute
-        start_utc = (local + timedelta(seconds=int(rng.integers(0, 50)))).astimezone(ZoneInfo("UTC"))
+        start_utc = (local + timedelta(seconds=int(rng.integers(0, 50)))).astimezone(
+            ZoneInfo("UTC")
+        )
         segs, fade = segments(plan.kind, plan.km, plan.frac)
         route = spec.routes.get(plan.route) if plan.route else None
         indoor = route is None
@@ -272,7 +274,9 @@ def write_athlete(spec: AthleteSpec, out: Path) -> Path:
         (folder / "manual_log.csv").write_text(manual_log_csv(manual), encoding="utf-8")
     if garmin:
         (folder / "garmin").mkdir(exist_ok=True)
-        (folder / "garmin" / "Activities.csv").write_text(garmin_activities_csv(garmin), encoding="utf-8")
+        (folder / "garmin" / "Activities.csv").write_text(
+            garmin_activities_csv(garmin), encoding="utf-8"
+        )
     cramps = list(spec.cramps) + [c for d in done if (c := _cramp_row(d)) is not None]
     if cramps:
         cramps.sort(key=lambda c: c.when)

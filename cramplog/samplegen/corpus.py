@@ -27,7 +27,20 @@ HOMES = [
     ("Europe/Berlin", 52.5145, 13.3501, 35, 9.5, 9.5),
     ("America/Los_Angeles", 37.7989, -122.4662, 20, 14.0, 3.0),
 ]
-NAMES = ["Ana", "Bruno", "Carla", "Dmitri", "Eva", "Farid", "Grace", "Hugo", "Ines", "Jon", "Kira", "Luis"]
+NAMES = [
+    "Ana",
+    "Bruno",
+    "Carla",
+    "Dmitri",
+    "Eva",
+    "Farid",
+    "Grace",
+    "Hugo",
+    "Ines",
+    "Jon",
+    "Kira",
+    "Luis",
+]
 
 
 def _routes(rng: np.random.Generator, lat: float, lon: float, ele: float) -> dict[str, ph.Route]:
@@ -35,14 +48,27 @@ def _routes(rng: np.random.Generator, lat: float, lon: float, ele: float) -> dic
         return np.random.default_rng(rng.integers(0, 2**63))
 
     return {
-        "flat": ph.loop_route(sub(), "flat", float(rng.uniform(5000, 9000)), ele, [(0.5, 0.2, 6)], lat, lon, 1.5),
+        "flat": ph.loop_route(
+            sub(), "flat", float(rng.uniform(5000, 9000)), ele, [(0.5, 0.2, 6)], lat, lon, 1.5
+        ),
         "rolling": ph.loop_route(
-            sub(), "rolling", float(rng.uniform(9000, 13000)), ele + 40, [(0.3, 0.12, 50), (0.7, 0.1, 30)],
-            lat + 0.02, lon + 0.02, 3.0,
+            sub(),
+            "rolling",
+            float(rng.uniform(9000, 13000)),
+            ele + 40,
+            [(0.3, 0.12, 50), (0.7, 0.1, 30)],
+            lat + 0.02,
+            lon + 0.02,
+            3.0,
         ),  # fmt: skip
         "hills": ph.out_and_back_route(
-            sub(), "hills", float(rng.uniform(16000, 26000)), ele + 100, float(rng.uniform(500, 1400)),
-            lat - 0.05, lon + 0.05,
+            sub(),
+            "hills",
+            float(rng.uniform(16000, 26000)),
+            ele + 100,
+            float(rng.uniform(500, 1400)),
+            lat - 0.05,
+            lon + 0.05,
         ),  # fmt: skip
     }
 
@@ -63,12 +89,12 @@ def _year_plans(rng: np.random.Generator, start: date, days: int) -> list[Plan]:
             off_until = day + timedelta(int(rng.integers(3, 8)))
             continue
         scale = 1.0 + 0.06 * min(phase, 9)
-        if wd == 0 and rng.random() < 0.5:
+        if wd == 0 and rng.random() < 0.35:
             continue
-        if wd == 4 and rng.random() < 0.7:
+        if wd == 4 and rng.random() < 0.45:
             continue
         evening = rng.random() < 0.35
-        start_t = f"{18 if evening else 6}:{int(rng.integers(0, 59)):02d}"
+        start_t = f"{18 if evening else 6:02d}:{int(rng.integers(0, 59)):02d}"
         if wd == 5:
             kind, km = "long", (14.0 + 1.2 * min(phase, 9)) * float(rng.uniform(0.9, 1.1))
             route = "hills" if phase >= 6 and rng.random() < 0.5 else "rolling"
@@ -89,10 +115,20 @@ def _year_plans(rng: np.random.Generator, start: date, days: int) -> list[Plan]:
             f, route, kind = "manual", "", "treadmill"
             km = float(rng.uniform(5, 9))
         plans.append(
-            Plan(day, start_t, kind, round(km, 1), route, f, race=kind == "race",
-                 frac=1.0 if kind == "race" else None, sub_sport="trail" if route == "hills" else "generic",
-                 rec=(1, 2, 3, 4, 5), temp_offset_c=8.0 if rng.random() < 0.02 else 0.0,
-                 rpe=int(rng.integers(2, 8)) if f == "manual" else None)  # fmt: skip
+            Plan(
+                day,
+                start_t,
+                kind,
+                round(km, 1),
+                route,
+                f,
+                race=kind == "race",
+                frac=1.0 if kind == "race" else None,
+                sub_sport="trail" if route == "hills" else "generic",
+                rec=(1, 2, 3, 4, 5),
+                temp_offset_c=8.0 if rng.random() < 0.02 else 0.0,
+                rpe=int(rng.integers(2, 8)) if f == "manual" else None,
+            )  # fmt: skip
         )
     return plans
 
@@ -109,16 +145,31 @@ def corpus_specs(athletes: int, years: float, seed: int = 0) -> list[AthleteSpec
         routes = _routes(rng, lat, lon, float(ele))
         plans = _year_plans(rng, start, days)
         plans = [
-            p if p.km > 0 else Plan(p.day, p.start, p.kind, routes["hills"].length_m / 1000, p.route, p.fmt,
-                                    sub_sport=p.sub_sport, rec=p.rec)  # fmt: skip
+            p
+            if p.km > 0
+            else Plan(
+                p.day,
+                p.start,
+                p.kind,
+                routes["hills"].length_m / 1000,
+                p.route,
+                p.fmt,
+                sub_sport=p.sub_sport,
+                rec=p.rec,
+            )  # fmt: skip
             for p in plans
         ]
         female = bool(rng.random() < 0.45)
         hr_max = int(rng.integers(176, 200))
         vt = float(rng.uniform(3.0, 4.6))
         cramps = [
-            CrampRow(f"{p.day.isoformat()}T{p.start}", str(rng.choice(["calf", "hamstring", "quadriceps"])),
-                     str(rng.choice(["left", "right", "both"])), int(rng.integers(1, 5)), "during")  # fmt: skip
+            CrampRow(
+                f"{p.day.isoformat()}T{p.start}",
+                str(rng.choice(["calf", "hamstring", "quadriceps"])),
+                str(rng.choice(["left", "right", "both"])),
+                int(rng.integers(1, 5)),
+                "during",
+            )  # fmt: skip
             for p in plans
             if p.kind in ("race", "long") and rng.random() < 0.08
         ]
@@ -131,7 +182,10 @@ def corpus_specs(athletes: int, years: float, seed: int = 0) -> list[AthleteSpec
                 hr_rest=int(rng.integers(42, 62)),
                 timezone=tz,
                 seed=int(seed * 100_003 + a),
-                v_threshold=[(start, vt), (start + timedelta(days), vt * float(rng.uniform(1.0, 1.06)))],
+                v_threshold=[
+                    (start, vt),
+                    (start + timedelta(days), vt * float(rng.uniform(1.0, 1.06))),
+                ],
                 climate=climate,
                 routes=routes,
                 device=fw.Device(fw.MANUFACTURER_GARMIN, 2691, 3_500_000_000 + a, 2000 + a),

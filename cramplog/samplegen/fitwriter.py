@@ -314,7 +314,9 @@ def activity_fit(
                                    Field(3, "uint32z"), Field(4, "uint16"), Field(5, "uint16")])  # fmt: skip
     w.message(1, {253: fit_time(start), 0: 0, 2: device.manufacturer, 3: device.serial,
                   4: device.product, 5: device.software_version})  # fmt: skip
-    w.define(2, MESG_EVENT, [Field(253, "uint32"), Field(0, "enum"), Field(1, "enum"), Field(4, "uint8")])
+    w.define(
+        2, MESG_EVENT, [Field(253, "uint32"), Field(0, "enum"), Field(1, "enum"), Field(4, "uint8")]
+    )
     w.message(2, {253: fit_time(start), 0: EVENT_TIMER, 1: EVENT_TYPE_START, 4: 0})
     outdoor = lat is not None and lon is not None and ele is not None
     rec_fields = RECORD_FIELDS if outdoor else INDOOR_RECORD_FIELDS
@@ -348,7 +350,9 @@ def activity_fit(
         if last:
             w.message(2, {253: fit_time(end), 0: EVENT_TIMER, 1: EVENT_TYPE_STOP_ALL, 4: 0})
         sl = slice(a, b + 1)
-        s = _summary(t[sl], dist[sl], speed[sl], hr[sl], cad[sl], temp[sl], None if ele is None else ele[sl])
+        s = _summary(
+            t[sl], dist[sl], speed[sl], hr[sl], cad[sl], temp[sl], None if ele is None else ele[sl]
+        )
         lv: dict[int, int | None] = {
             253: fit_time(int(t[b])), 254: laps, 0: EVENT_LAP, 1: EVENT_TYPE_STOP,
             2: fit_time(int(t[a])), 7: s["elapsed_ms"], 8: s["elapsed_ms"], 9: s["dist_cm"],
@@ -357,7 +361,9 @@ def activity_fit(
             24: LAP_TRIGGER_SESSION_END if last else LAP_TRIGGER_DISTANCE, 25: sport_n,
         }  # fmt: skip
         if outdoor:
-            lv.update({3: int(cols[0][a]), 4: int(cols[1][a]), 5: int(cols[0][b]), 6: int(cols[1][b])})
+            lv.update(
+                {3: int(cols[0][a]), 4: int(cols[1][a]), 5: int(cols[0][b]), 6: int(cols[1][b])}
+            )
         w.message(4, lv)
         laps += 1
     s = _summary(t, dist, speed, hr, cad, temp, ele)

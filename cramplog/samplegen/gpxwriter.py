@@ -65,6 +65,9 @@ def strava_gpx(
         lat.tolist(), lon.tolist(), ele.tolist(), t.tolist(), temp.tolist(), hr.tolist(), cad.tolist(),
         strict=True,
     )  # fmt: skip
-    parts.extend(_PT.format(a, o, e, _iso(int(ts)), int(tc), int(h), int(c)) for a, o, e, ts, tc, h, c in rows)
+    parts.extend(
+        _PT.format(a, o, e, _iso(int(ts)), int(tc), int(h), int(c))
+        for a, o, e, ts, tc, h, c in rows
+    )
     parts.append("  </trkseg>\n </trk>\n</gpx>\n")
     return "".join(parts).encode("utf-8")

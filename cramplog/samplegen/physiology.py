@@ -43,7 +43,11 @@ class Route:
         L = self.length_m
         dd = np.mod(d, L) if self.loop else np.clip(d, 0.0, L)
         grid = np.arange(len(self.x)) * GRID_M
-        return (np.interp(dd, grid, self.x), np.interp(dd, grid, self.y), np.interp(dd, grid, self.ele))
+        return (
+            np.interp(dd, grid, self.x),
+            np.interp(dd, grid, self.y),
+            np.interp(dd, grid, self.ele),
+        )
 
     def latlon(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         lat = self.lat0 + np.degrees(y / EARTH_R)
@@ -147,7 +151,9 @@ class Climate:
         return mean + diurnal + self.anomalies.get(day, 0.0)
 
 
-def make_anomalies(rng: np.random.Generator, start: date, days: int, sd: float = 3.5) -> dict[date, float]:
+def make_anomalies(
+    rng: np.random.Generator, start: date, days: int, sd: float = 3.5
+) -> dict[date, float]:
     """AR(1) day-to-day weather anomalies."""
     out: dict[date, float] = {}
     a = 0.0
@@ -223,7 +229,9 @@ def _ar1(rng: np.random.Generator, n: int, sd: float, rho: float) -> np.ndarray:
     return lfilter([1.0], [1.0, -rho], e)
 
 
-def simulate(spec: SessionSpec, runner: Runner, climate: Climate, rng: np.random.Generator) -> Streams:
+def simulate(
+    spec: SessionSpec, runner: Runner, climate: Climate, rng: np.random.Generator
+) -> Streams:
     """Run the session: speed from plan, terrain and fatigue; HR, cadence, temperature from those."""
     total = sum(s.distance_m for s in spec.segments)
     n = int(total / GRID_M) + 1
@@ -239,7 +247,9 @@ def simulate(spec: SessionSpec, runner: Runner, climate: Climate, rng: np.random
     if spec.route is not None:
         _, _, ele_true = spec.route.at(d + spec.route_offset_m)
         w = 12
-        sm = np.convolve(np.pad(ele_true, w, mode="edge"), np.ones(2 * w + 1) / (2 * w + 1), mode="valid")
+        sm = np.convolve(
+            np.pad(ele_true, w, mode="edge"), np.ones(2 * w + 1) / (2 * w + 1), mode="valid"
+        )
         grade = np.gradient(sm, GRID_M)
     else:
         ele_true = None

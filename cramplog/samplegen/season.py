@@ -36,19 +36,47 @@ def alex_routes(seed: int) -> dict[str, ph.Route]:
 
     lat_d, lon_d = 39.7020, -104.9610  # Denver, Cherry Creek
     return {
-        "cherry_creek": ph.loop_route(rng(1), "cherry_creek", 8000, 1620, [(0.3, 0.1, 4)], lat_d, lon_d, 1.5),
-        "wash_park": ph.loop_route(rng(2), "wash_park", 4800, 1610, [(0.6, 0.15, 5)], 39.6990, -104.9700, 1.0),
+        "cherry_creek": ph.loop_route(
+            rng(1), "cherry_creek", 8000, 1620, [(0.3, 0.1, 4)], lat_d, lon_d, 1.5
+        ),
+        "wash_park": ph.loop_route(
+            rng(2), "wash_park", 4800, 1610, [(0.6, 0.15, 5)], 39.6990, -104.9700, 1.0
+        ),
         "green_mtn": ph.loop_route(
-            rng(3), "green_mtn", 11000, 1830, [(0.25, 0.12, 45), (0.7, 0.1, 35)], 39.6960, -105.1650, 3.0
+            rng(3),
+            "green_mtn",
+            11000,
+            1830,
+            [(0.25, 0.12, 45), (0.7, 0.1, 35)],
+            39.6960,
+            -105.1650,
+            3.0,
         ),
-        "race_half": ph.loop_route(rng(4), "race_half", 21100, 1600, [(0.5, 0.2, 8)], 39.7290, -104.9900, 1.5),
+        "race_half": ph.loop_route(
+            rng(4), "race_half", 21100, 1600, [(0.5, 0.2, 8)], 39.7290, -104.9900, 1.5
+        ),
         "trail_half": ph.loop_route(
-            rng(5), "trail_half", 23000, 1900, [(0.25, 0.2, 560), (0.72, 0.2, 540)], 39.6500, -105.2500, 6.0
+            rng(5),
+            "trail_half",
+            23000,
+            1900,
+            [(0.25, 0.2, 560), (0.72, 0.2, 540)],
+            39.6500,
+            -105.2500,
+            6.0,
         ),
-        "mtn_falcon": ph.out_and_back_route(rng(6), "mtn_falcon", 22000, 1900, 1000, 39.6400, -105.1900),
-        "mtn_apex": ph.out_and_back_route(rng(7), "mtn_apex", 24500, 1880, 1200, 39.7150, -105.2100),
-        "mtn_bear": ph.out_and_back_route(rng(8), "mtn_bear", 26500, 1750, 1450, 39.9600, -105.2800, 4),
-        "mtn_evans": ph.out_and_back_route(rng(9), "mtn_evans", 29000, 2000, 1700, 39.6600, -105.3200, 4),
+        "mtn_falcon": ph.out_and_back_route(
+            rng(6), "mtn_falcon", 22000, 1900, 1000, 39.6400, -105.1900
+        ),
+        "mtn_apex": ph.out_and_back_route(
+            rng(7), "mtn_apex", 24500, 1880, 1200, 39.7150, -105.2100
+        ),
+        "mtn_bear": ph.out_and_back_route(
+            rng(8), "mtn_bear", 26500, 1750, 1450, 39.9600, -105.2800, 4
+        ),
+        "mtn_evans": ph.out_and_back_route(
+            rng(9), "mtn_evans", 29000, 2000, 1700, 39.6600, -105.3200, 4
+        ),
     }
 
 
@@ -73,7 +101,9 @@ def alex_plans() -> list[Plan]:
     plans: list[Plan] = []
     cap_until = HEAT_DAY  # no session reaches 25 °C before the heat episode
 
-    def add(day: date, start: str, kind: str, km: float, route: str, f: str | None = None, **kw: object) -> None:
+    def add(
+        day: date, start: str, kind: str, km: float, route: str, f: str | None = None, **kw: object
+    ) -> None:
         rec = kw.pop("rec", None)
         f = f or fmt(km)
         if rec is None:
@@ -112,7 +142,13 @@ def alex_plans() -> list[Plan]:
     for w, lng in ((5, 14.0), (6, 16.0)):
         m = week(w)
         add(m + timedelta(1), "06:45", "easy", 7.0, "wash_park")
-        add(m + timedelta(2), "18:40", "intervals" if w == 6 else "easy", 9.0 if w == 6 else 8.0, "cherry_creek")
+        add(
+            m + timedelta(2),
+            "18:40",
+            "intervals" if w == 6 else "easy",
+            9.0 if w == 6 else 8.0,
+            "cherry_creek",
+        )
         add(m + timedelta(3), "18:35", "easy", 7.0, "wash_park")
         add(m + timedelta(5), "09:30", "long", lng, "cherry_creek")
         add(m + timedelta(6), "09:00", "easy", 8.0, "green_mtn")
@@ -125,7 +161,11 @@ def alex_plans() -> list[Plan]:
     # ---- 2-13 March: the block. Twelve evenings in a row, the same 18 km at the same effort
     for i in range((BLOCK[1] - BLOCK[0]).days + 1):
         day = BLOCK[0] + timedelta(days=i)
-        cramp = ("hamstring", "left", 2, "after", "tight on the drive home") if day == date(2026, 3, 12) else None
+        cramp = (
+            ("hamstring", "left", 2, "after", "tight on the drive home")
+            if day == date(2026, 3, 12)
+            else None
+        )
         add(
             day, "18:30", "steady", 18.0, "cherry_creek", "gpx" if i % 4 == 1 else "fit", frac=0.84,
             slug="streak_run", title=f"Run streak day {i + 1}" if i % 4 == 1 else "", cramp=cramp,
@@ -174,14 +214,23 @@ def alex_plans() -> list[Plan]:
     add(m + timedelta(2), "18:40", "easy", 8.0, "cherry_creek")
     add(m + timedelta(3), "18:35", "easy", 6.0, "wash_park")
     add(
-        TRAIL_RACE_DAY, "07:00", "trail", 23.0, "trail_half", "fit", slug="race_trail_half", race=True,
+        TRAIL_RACE_DAY, "07:00", "trail", 23.0, "trail_half", "fit", slug="race_trail_half", race=True, frac=0.90,
         sub_sport="trail", rec=(1, 2), cramp_at_km=20.5,
         cramp=("quadriceps", "both", 3, "during", "both quads seized on the last descent"),
     )  # fmt: skip
 
     # ---- 27 April - 15 May: treadmill in a spring snowstorm, then hills come back
     m = week(16)
-    add(m + timedelta(1), "06:40", "treadmill", 8.0, "", "manual", rpe=3, title="Treadmill, snow outside")
+    add(
+        m + timedelta(1),
+        "06:40",
+        "treadmill",
+        8.0,
+        "",
+        "manual",
+        rpe=3,
+        title="Treadmill, snow outside",
+    )
     add(m + timedelta(2), "18:40", "easy", 7.0, "cherry_creek")
     add(m + timedelta(3), "06:45", "treadmill", 7.0, "", "garmin", title="Treadmill Running")
     add(m + timedelta(5), "08:30", "long", 18.0, "green_mtn")
@@ -190,7 +239,15 @@ def alex_plans() -> list[Plan]:
     add(m + timedelta(1), "06:45", "easy", 9.0, "wash_park")
     add(m + timedelta(2), "18:40", "hills", 11.0, "green_mtn")
     add(m + timedelta(3), "18:35", "easy", 8.0, "wash_park")
-    add(m + timedelta(5), "07:00", "mountain", 22.0, "mtn_falcon", sub_sport="trail", slug="mount_falcon")
+    add(
+        m + timedelta(5),
+        "07:00",
+        "mountain",
+        22.0,
+        "mtn_falcon",
+        sub_sport="trail",
+        slug="mount_falcon",
+    )
     add(m + timedelta(6), "09:00", "easy", 8.0, "wash_park")
     m = week(18)
     add(m + timedelta(1), "06:45", "easy", 9.0, "wash_park")
@@ -211,7 +268,15 @@ def alex_plans() -> list[Plan]:
         add(m + timedelta(1), "06:30", q1, 12.0 + min(j, 1), "green_mtn")
         add(m + timedelta(2), "18:45", "easy", 10.0 + (j == 2), "cherry_creek")
         add(m + timedelta(3), "06:30", q2, 13.0 + j * 0.5, "cherry_creek")
-        add(m + timedelta(5), "06:00", "mountain", km, route, sub_sport="trail", slug=route.replace("mtn_", "mount_"))
+        add(
+            m + timedelta(5),
+            "06:00",
+            "mountain",
+            km,
+            route,
+            sub_sport="trail",
+            slug=route.replace("mtn_", "mount_"),
+        )
         add(m + timedelta(6), "07:30", "easy", 12.0, "green_mtn")
 
     # ---- 8-11 June: four days off (work trip). Friday evening back, and the quads go
@@ -234,8 +299,24 @@ def alex_plans() -> list[Plan]:
     add(m + timedelta(2), "07:30", "run", 10.0, "cherry_creek", "manual", rpe=4, title="Watch died - logged by hand",
         notes="no hr")  # fmt: skip
     add(m + timedelta(3), "18:40", "easy", 8.0, "wash_park")
-    add(m + timedelta(4), "06:30", "trail", 12.0, "green_mtn", "garmin", title="Green Mountain Trail Running")
-    add(m + timedelta(5), "06:00", "mountain", 22.0, "mtn_falcon", sub_sport="trail", slug="mount_falcon")
+    add(
+        m + timedelta(4),
+        "06:30",
+        "trail",
+        12.0,
+        "green_mtn",
+        "garmin",
+        title="Green Mountain Trail Running",
+    )
+    add(
+        m + timedelta(5),
+        "06:00",
+        "mountain",
+        22.0,
+        "mtn_falcon",
+        sub_sport="trail",
+        slug="mount_falcon",
+    )
     add(m + timedelta(6), "18:30", "easy", 8.0, "wash_park")
 
     plans.sort(key=lambda p: (p.day, p.start))
@@ -246,7 +327,9 @@ def alex_plans() -> list[Plan]:
 
 def alex_spec() -> AthleteSpec:
     climate = ph.Climate(annual_mean_c=10.5, annual_amp_c=11.5, diurnal_amp_c=8.0, ref_ele_m=1610.0)
-    climate.anomalies = ph.make_anomalies(np.random.default_rng([SEED, 1]), START, (END - START).days + 1)
+    climate.anomalies = ph.make_anomalies(
+        np.random.default_rng([SEED, 1]), START, (END - START).days + 1
+    )
     climate.anomalies[HEAT_DAY] = 11.5  # a heat wave arrives
     climate.anomalies[HEAT_DAY + timedelta(1)] = 6.0
     return AthleteSpec(
@@ -264,12 +347,33 @@ def alex_spec() -> AthleteSpec:
         plans=alex_plans(),
         goals=[Goal("Canyon Rim 50K", date(2026, 7, 11), "running", 50.0, 2800, 27.0, "06:30:00")],
         cramps=[
-            CrampRow("2026-03-14T03:10", "calf", "both", 2, "night", "woke up with both calves locked"),
-            CrampRow("2026-06-13T01:40", "calf", "left", 2, "night", "night after the first run back"),
+            CrampRow(
+                "2026-03-14T03:10", "calf", "both", 2, "night", "woke up with both calves locked"
+            ),
+            CrampRow(
+                "2026-06-13T01:40", "calf", "left", 2, "night", "night after the first run back"
+            ),
         ],
         extra_manual=[
-            ManualRow("2026-06-18 17:30", "strength", "00:35:00", rpe="6", title="Walking lunges and step-downs"),
-            ManualRow("2026-06-21 07:00", "cycling", "01:15:00", "32.40", "310", "305", "124", "151", "21",
-                      "3", "Easy spin with Sam"),  # fmt: skip
+            ManualRow(
+                "2026-06-18 17:30",
+                "strength",
+                "00:35:00",
+                rpe="6",
+                title="Walking lunges and step-downs",
+            ),
+            ManualRow(
+                "2026-06-21 07:00",
+                "cycling",
+                "01:15:00",
+                "32.40",
+                "310",
+                "305",
+                "124",
+                "151",
+                "21",
+                "3",
+                "Easy spin with Sam",
+            ),  # fmt: skip
         ],
     )

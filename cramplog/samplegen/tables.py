@@ -64,7 +64,9 @@ def athlete_toml(name: str, sex: str, hr_max: int, hr_rest: int, tz: str, goals:
 
 def _csv(header: list[str], rows: list[list[str]], quote_all: bool = False) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL)
+    w = csv.writer(
+        buf, lineterminator="\n", quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL
+    )
     w.writerow(header)
     w.writerows(rows)
     return buf.getvalue()
@@ -160,7 +162,9 @@ class GarminRow:
     def from_session(plan: Plan, local: datetime, s: Streams) -> GarminRow:
         dur = float(s.t[-1] - s.t[0])
         km = float(s.dist[-1]) / 1000.0
-        kind = {"treadmill": "Treadmill Running", "trail": "Trail Running"}.get(plan.kind, "Running")
+        kind = {"treadmill": "Treadmill Running", "trail": "Trail Running"}.get(
+            plan.kind, "Running"
+        )
         up, down = hysteresis_climb(s.ele) if s.ele is not None else (None, None)
         moving = s.speed > 0.5
         best = 1000.0 / float(np.max(s.speed))

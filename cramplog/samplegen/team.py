@@ -50,11 +50,22 @@ def ben() -> AthleteSpec:
     seed = 7101
     lat, lon = 40.4153, -3.6845  # Retiro, Madrid
     climate = ph.Climate(15.0, 10.0, 7.5, ref_ele_m=660.0)
-    climate.anomalies = ph.make_anomalies(np.random.default_rng([seed, 1]), date(2026, 5, 25), 40, sd=2.5)
+    climate.anomalies = ph.make_anomalies(
+        np.random.default_rng([seed, 1]), date(2026, 5, 25), 40, sd=2.5
+    )
     routes = {
-        "retiro": ph.loop_route(_rng(seed, 1), "retiro", 6000, 665, [(0.4, 0.2, 12)], lat, lon, 2.0),
+        "retiro": ph.loop_route(
+            _rng(seed, 1), "retiro", 6000, 665, [(0.4, 0.2, 12)], lat, lon, 2.0
+        ),
         "casa_campo": ph.loop_route(
-            _rng(seed, 2), "casa_campo", 12000, 640, [(0.3, 0.15, 60), (0.75, 0.1, 40)], 40.4200, -3.7450, 3.0
+            _rng(seed, 2),
+            "casa_campo",
+            12000,
+            640,
+            [(0.3, 0.15, 60), (0.75, 0.1, 40)],
+            40.4200,
+            -3.7450,
+            3.0,
         ),
     }
     pattern = [
@@ -84,13 +95,19 @@ def ben() -> AthleteSpec:
 def chloe() -> AthleteSpec:
     seed = 7102
     climate = ph.Climate(14.0, 3.0, 4.0, ref_ele_m=20.0)
-    climate.anomalies = ph.make_anomalies(np.random.default_rng([seed, 1]), date(2026, 5, 25), 40, sd=1.5)
+    climate.anomalies = ph.make_anomalies(
+        np.random.default_rng([seed, 1]), date(2026, 5, 25), 40, sd=1.5
+    )
     routes = {
         "presidio": ph.loop_route(
             _rng(seed, 1), "presidio", 7000, 40, [(0.5, 0.2, 45)], 37.7989, -122.4662, 2.0
         ),
-        "marina": ph.loop_route(_rng(seed, 2), "marina", 5000, 5, [(0.3, 0.2, 3)], 37.8060, -122.4400, 0.8),
-        "race_10k": ph.loop_route(_rng(seed, 3), "race_10k", 10000, 10, [(0.5, 0.2, 6)], 37.8030, -122.4500, 1.0),
+        "marina": ph.loop_route(
+            _rng(seed, 2), "marina", 5000, 5, [(0.3, 0.2, 3)], 37.8060, -122.4400, 0.8
+        ),
+        "race_10k": ph.loop_route(
+            _rng(seed, 3), "race_10k", 10000, 10, [(0.5, 0.2, 6)], 37.8030, -122.4500, 1.0
+        ),
     }
     race_day = date(2026, 6, 21)
     pattern = [
@@ -122,9 +139,13 @@ def chloe() -> AthleteSpec:
 def dev() -> AthleteSpec:
     seed = 7103
     climate = ph.Climate(24.0, 3.0, 5.0, ref_ele_m=920.0)
-    climate.anomalies = ph.make_anomalies(np.random.default_rng([seed, 1]), date(2026, 5, 25), 40, sd=1.0)
+    climate.anomalies = ph.make_anomalies(
+        np.random.default_rng([seed, 1]), date(2026, 5, 25), 40, sd=1.0
+    )
     routes = {
-        "cubbon": ph.loop_route(_rng(seed, 1), "cubbon", 5000, 920, [(0.5, 0.2, 10)], 12.9763, 77.5929, 1.5),
+        "cubbon": ph.loop_route(
+            _rng(seed, 1), "cubbon", 5000, 920, [(0.5, 0.2, 10)], 12.9763, 77.5929, 1.5
+        ),
     }
     pattern = [
         (0, "06:00", "treadmill", 6.0, ""),
@@ -134,8 +155,15 @@ def dev() -> AthleteSpec:
     ]
     plans = _weeks(date(2026, 6, 1), 4, pattern, "manual")
     plans = [
-        Plan(p.day, p.start, p.kind, p.km, p.route, "fitgz" if p.day in (date(2026, 6, 14), date(2026, 6, 28)) else "manual",
-             rpe=None if p.day in (date(2026, 6, 14), date(2026, 6, 28)) else 3 + (i % 3))  # fmt: skip
+        Plan(
+            p.day,
+            p.start,
+            p.kind,
+            p.km,
+            p.route,
+            "fitgz" if p.day in (date(2026, 6, 14), date(2026, 6, 28)) else "manual",
+            rpe=None if p.day in (date(2026, 6, 14), date(2026, 6, 28)) else 3 + (i % 3),
+        )  # fmt: skip
         for i, p in enumerate(plans)
     ]
     return AthleteSpec(
@@ -160,10 +188,12 @@ def elena() -> AthleteSpec:
     climate = ph.Climate(9.5, 9.5, 5.0, ref_ele_m=40.0)
     anomalies = ph.make_anomalies(np.random.default_rng([seed, 1]), date(2026, 5, 25), 40, sd=2.0)
     climate.anomalies = {d: min(a, 0.0) for d, a in anomalies.items()}  # a cool June ...
-    climate.anomalies[heat_day] = 12.0  # ... until the heat wave
+    climate.anomalies[heat_day] = 9.0  # ... until the heat wave
     climate.anomalies[heat_day + timedelta(1)] = 9.0
     routes = {
-        "tiergarten": ph.loop_route(_rng(seed, 1), "tiergarten", 6500, 35, [(0.5, 0.2, 4)], 52.5145, 13.3501, 1.0),
+        "tiergarten": ph.loop_route(
+            _rng(seed, 1), "tiergarten", 6500, 35, [(0.5, 0.2, 4)], 52.5145, 13.3501, 1.0
+        ),
         "grunewald": ph.loop_route(
             _rng(seed, 2), "grunewald", 12000, 60, [(0.4, 0.15, 35)], 52.4730, 13.2490, 2.0
         ),
@@ -173,10 +203,14 @@ def elena() -> AthleteSpec:
         (3, "07:00", "intervals", 8.0, "tiergarten"),
         (5, "08:00", "long", 14.0, "grunewald"),
     ]
-    plans = _weeks(date(2026, 6, 1), 4, pattern, ("fitgz", "gpx", "fitgz"), rec=(2, 3, 4, 5), skip={heat_day})
+    plans = _weeks(
+        date(2026, 6, 1), 4, pattern, ("fitgz", "gpx", "fitgz"), rec=(2, 3, 4, 5), skip={heat_day}
+    )
     plans.append(Plan(heat_day, "11:30", "long", 23.0, "grunewald", "fitgz", slug="long_run_heatwave",
                       rec=(1, 2), cramp=("hamstring", "both", 3, "after", "32 C, first long run this warm")))  # fmt: skip
-    plans.append(Plan(heat_day + timedelta(1), "08:30", "recovery", 5.0, "tiergarten", "gpx", rec=(4, 5)))
+    plans.append(
+        Plan(heat_day + timedelta(1), "08:30", "recovery", 5.0, "tiergarten", "gpx", rec=(4, 5))
+    )
     plans.sort(key=lambda p: (p.day, p.start))
     return AthleteSpec(
         folder="elena",
@@ -191,7 +225,11 @@ def elena() -> AthleteSpec:
         routes=routes,
         device=fw.Device(fw.MANUFACTURER_GARMIN, 2691, 3_333_444_555, 2240),
         plans=plans,
-        cramps=[CrampRow("2026-06-28T02:15", "calf", "right", 2, "night", "hot night after the long run")],
+        cramps=[
+            CrampRow(
+                "2026-06-28T02:15", "calf", "right", 2, "night", "hot night after the long run"
+            )
+        ],
     )
 
 
