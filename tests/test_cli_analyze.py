@@ -428,3 +428,62 @@ def test_parse_since() -> None:
     assert parse_since("8w", today) == today - timedelta(days=55)
     assert parse_since(" 2 weeks ", today) == date(2026, 5, 1)
     assert parse_since("2026-04-01", today) == date(2026, 4, 1)
+
+
+# -- the bundled sample season -------------------------------------------------------------
+
+ALEX = Path(__file__).resolve().parents[1] / "sample_logs" / "alex"
+
+# (rule, first day, last day) for each planted episode of sample_logs/README.md
+EPISODES = [
+    ("CR01", "2026-02-07", "2026-02-07"),
+    ("CR02", "2026-03-02", "2026-03-13"),
+    ("CR03", "2026-03-02", "2026-03-13"),
+    ("CR04", "2026-04-05", "2026-04-05"),
+    ("CR06", "2026-04-25", "2026-04-25"),
+    ("CR07", "2026-05-16", "2026-05-16"),
+    ("CR11", "2026-05-16", "2026-05-16"),
+    ("CR08", "2026-06-08", "2026-06-12"),
+]
+
+
+@pytest.fixture(scope="module")
+def alex_json(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str, Path]:
+    if not ALEX.is_dir():
+        pytest.skip("sample_logs/alex is not there")
+    db = tmp_path_factory.mktemp("alex") / "store.sqlite"
+    code = run(
+        [
+            "analyze",
+            str(ALEX),
+            "--format",
+            "json",
+            "--db",
+            str(db),
+            "-o",
+            str(db.with_suffix(".json")),
+        ]
+    )
+    assert code == 0
+    return json.loads(db.with_suffix(".json").read_text()), str(db), db.with_suffix(".json")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("rule", "first", "last"), EPISODES)
+def test_sample_season_planted_episodes(alex_json, rule: str, first: str, last: str) -> None:
+    doc = alex_json[0]
+    (alex,) = doc["athletes"]
+    assert alex["athlete"] == "Alex Moreno"
+    days = [f["date"] for f in alex["findings"] if f["rule"] == rule]
+    assert any(first <= d <= last for d in days), (rule, days)
+
+
+@pytest.mark.slow
+def test_sample_season_warm_run_is_quiet_and_identical(alex_json, capsys) -> None:
+    doc, db, _ = alex_json
+    code = run(["analyze", str(ALEX), "--format", "json", "--db", db])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert err == ""  # nothing new imported, nothing failed: no import summary
+    assert json.loads(out)["athletes"] == doc["athletes"]
+    assert len(doc["athletes"][0]["cramps"]) == 8
