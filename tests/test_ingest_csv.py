@@ -185,6 +185,7 @@ def test_strava_rows_without_a_file_become_activities() -> None:
     assert swim.sport == "swimming" and swim.distance_m == 1500.0
     assert gym.sport == "strength" and gym.distance_m is None
     assert any("row 7:" in w and "Activity Date" in w for w in res.warnings)
+    assert any("2 rows describe activity files" in w for w in res.warnings)
 
 
 def test_strava_german_header() -> None:
