@@ -129,6 +129,28 @@ def test_unterminated_quote_does_not_crash() -> None:
     assert isinstance(res, ParseResult)
 
 
+@pytest.mark.parametrize(
+    "row",
+    [
+        "0001-01-01T00:00:00+14:00,run,60",
+        "9999-12-31T23:00:00-05:00,run,60",
+        "2026-01-01,run," + "9" * 400 + ":00",
+        "2026-01-01,run," + "9" * 400,
+        "2026-01-01,run,99999999999:00:00:00",
+    ],
+)
+def test_values_out_of_range_skip_their_row(row: str) -> None:
+    res = parse_csv(f"start,sport,duration\n{row}\n2026-01-02,run,60\n".encode(), "log.csv")
+    assert len(res.activities) == 1
+    assert any(w.startswith("log.csv: row 2: ") for w in res.warnings)
+
+
+def test_strava_date_out_of_range_skips_its_row() -> None:
+    text = "Activity ID,Activity Date,Activity Type\n1,0001-01-01T00:00:00+14:00,Run\n2,2024-01-01,Run\n"
+    res = parse_csv(text.encode(), "activities.csv")
+    assert len(res.activities) == 1
+
+
 def test_short_and_long_rows() -> None:
     text = "start,sport,duration,distance_km\n2026-03-14 07:30,run,60\n2026-03-14 08:30,run,60,5,extra,cells\n"
     res = parse_csv(text.encode(), "log.csv")
@@ -241,9 +263,19 @@ def test_any_rows_under_a_known_header_give_a_result_or_an_input_error(
 @given(
     st.lists(
         st.tuples(
-            st.sampled_from(["2026-03-14 07:30", "2026-03-14T07:30:00+14:00", "1/2/0001", "x", ""]),
+            st.sampled_from(
+                [
+                    "2026-03-14 07:30",
+                    "2026-03-14T07:30:00+14:00",
+                    "0001-01-01T00:00:00+14:00",
+                    "9999-12-31T23:59:59-12:00",
+                    "1/2/0001",
+                    "x",
+                    "",
+                ]
+            ),
             st.sampled_from(["run", "bike", "", "zzz"]),
-            st.sampled_from(["1:00:00", "-5", "99:99", "", "1e308", "--"]),
+            st.sampled_from(["1:00:00", "-5", "99:99", "", "1e308", "--", "9" * 400 + ":00"]),
             st.sampled_from(["10", "-1", "1,5", "", "nan"]),
         ),
         max_size=20,

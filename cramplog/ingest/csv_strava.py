@@ -31,6 +31,7 @@ from cramplog.ingest.csv_values import (
     RowError,
     cell,
     in_range,
+    split_aware,
     to_bool,
     to_datetime,
     to_seconds,
@@ -131,10 +132,9 @@ def make_reader(keys: list[str], ctx: Context) -> Any:
             raise RowError(f"Activity Date: {exc}") from None
         if start is None:
             raise RowError("Activity Date is empty")
-        if start.tzinfo is None:
-            start = start.replace(tzinfo=timezone.utc)
-        else:
-            start = start.astimezone(timezone.utc)
+        start = (
+            start.replace(tzinfo=timezone.utc) if start.tzinfo is None else split_aware(start)[0]
+        )
 
         elapsed = None
         for col in elapsed_cols:

@@ -64,6 +64,7 @@ def to_float(cell: str, decimal_comma: bool = False) -> float | None:
     return value
 
 
+MAX_SECONDS = 10**9  # ~32 years: anything longer is not a session
 _CLOCK = re.compile(r"(?:(?:(\d+):)?(\d+):)?(\d+):(\d{1,2}(?:[.,]\d+)?)")
 
 
@@ -86,7 +87,10 @@ def to_seconds(cell: str, decimal_comma: bool = False) -> float | None:
         raise ValueError(f"not a duration: {cell[:40]!r}")
     if days is not None and int(hours) >= 24:
         raise ValueError(f"not a duration: {cell[:40]!r}")
-    total = sec + 60 * int(minutes) + 3600 * int(hours or 0) + 86400 * int(days or 0)
+    whole = 60 * int(minutes) + 3600 * int(hours or 0) + 86400 * int(days or 0)
+    if whole > MAX_SECONDS:
+        raise ValueError(f"duration out of range: {cell[:40]!r}")
+    total = sec + whole
     return -total if negative else total
 
 
@@ -173,7 +177,10 @@ def split_aware(dt: datetime) -> tuple[datetime, int | None]:
     off = dt.utcoffset()
     if off is None:
         return dt, None
-    return dt.astimezone(timezone.utc), int(off / timedelta(seconds=1))
+    try:
+        return dt.astimezone(timezone.utc), int(off / timedelta(seconds=1))
+    except OverflowError:
+        raise ValueError(f"date out of range: {dt.isoformat()}") from None
 
 
 TRUE = frozenset({"yes", "y", "true", "t", "1", "1.0", "x", "ja", "oui", "sí", "si"})

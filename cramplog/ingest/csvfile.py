@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from cramplog.errors import InputError
-from cramplog.ingest.csv_values import Context, RowError
+from cramplog.ingest.csv_values import Context
 from cramplog.model import Activity, ParseResult
 
 # Detailed row warnings kept per file; the rest are counted in one summary line.
@@ -173,7 +173,7 @@ def parse_csv(data: bytes, name: str, *, units: str | None = None) -> ParseResul
             continue
         try:
             out = read_row(row, ctx)
-        except RowError as exc:
+        except (ValueError, ArithmeticError) as exc:  # RowError, or a value out of range
             skipped += 1
             ctx.warn(f"{exc}; skipped")
             out = None
