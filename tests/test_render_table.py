@@ -221,3 +221,12 @@ def test_error_outcome_renders() -> None:
     o = AthleteOutcome(athlete="cal", error="no sessions for cal; import files first")
     assert "error: no sessions for cal" in render_table([o], width=100)
     assert "**error:** no sessions for cal" in render_markdown([o])
+
+
+@pytest.mark.parametrize("width", [60, 100, 140])
+def test_team_summary_fits_the_width(width: int) -> None:
+    outcomes = [outcome("ana"), AthleteOutcome(athlete="zed", error="no sessions for zed")]
+    text = render_table(outcomes, team=team_rows(outcomes), summary_only=True, width=width)
+    assert max(len(line) for line in text.splitlines()) <= width
+    assert "CR01 session_spike" in text and "not analysed: zed: no sessions for zed" in text
+    assert ("Canyon 50K" in text) == (width >= 90)

@@ -317,7 +317,7 @@ def render_table(
     buf = io.StringIO()
     console = make_console(buf, width, color)
     if team is not None:
-        console.print(team_renderable(team, window))
+        console.print(team_renderable(team, window, width))
         console.print(Text(""))
     if not summary_only:
         for outcome in outcomes:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cramplog.team import TeamRow
 
@@ -11,6 +11,9 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
 COLUMNS = ("athlete", "sessions", "CTL 4 wk → now", "worst finding", "W/C/I", "cramps", "goal")
+NARROW = 90
+NARROW_DROPS = ("CTL 4 wk → now", "goal")
+RICH_COLUMNS = ("athlete", "sess.", "CTL 4 wk → now", "worst finding", "W/C/I", "cramps", "goal")
 
 
 def counts_text(row: TeamRow) -> str:
@@ -26,7 +29,8 @@ def worst_text(row: TeamRow) -> str:
     return f"{row.worst} ({row.worst_severity})"
 
 
-def team_renderable(rows: Sequence[TeamRow], window: str = "") -> RenderableType:
+def team_renderable(rows: Sequence[TeamRow], window: str = "", width: int = 100) -> RenderableType:
+    """The summary table; under ``NARROW`` columns the trend and goal columns are left out."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
@@ -36,26 +40,37 @@ def team_renderable(rows: Sequence[TeamRow], window: str = "") -> RenderableType
     title = f"Team summary: {len(rows)} athlete(s)"
     if window:
         title += f", {window}"
-    table = Table(title=title, title_justify="left", expand=True)
-    for col in COLUMNS:
-        if col in ("worst finding", "goal"):
-            table.add_column(col, ratio=1)
+    table = Table(title=title, title_justify="left")
+    # fixed-width figures never wrap; names, the worst rule and the goal fold into the rest
+    worst_w = max([len(r.worst or "none") for r in rows] + [len("worst finding")])
+    columns = [c for c in RICH_COLUMNS if width >= NARROW or c not in NARROW_DROPS]
+    for col in columns:
+        if col == "worst finding":
+            table.add_column(col, overflow="fold", min_width=min(worst_w, 24))
+        elif col in ("athlete", "goal"):
+            table.add_column(col, overflow="fold", ratio=1 if col == "goal" else None)
         else:
-            right = col in ("sessions", "cramps")
-            table.add_column(col, justify="right" if right else "left", no_wrap=col != "athlete")
+            right = col in ("sess.", "cramps")
+            table.add_column(col, justify="right" if right else "left", no_wrap=True)
     for r in rows:
         if r.error is not None:
-            table.add_row(r.athlete, "–", "", Text("not analysed", style="bold red"), "", "", "")
-            continue
-        table.add_row(
-            athlete_text(r),
-            str(r.sessions if r.sessions is not None else "–"),
-            r.trend,
-            Text(worst_text(r), style=SEVERITY_STYLE.get(r.worst_severity or "", "")),
-            counts_text(r),
-            str(r.cramps if r.cramps is not None else "–"),
-            Text(r.goal),
-        )
+            cells: dict[str, Any] = {
+                "athlete": r.athlete,
+                "sess.": "–",
+                "worst finding": Text("not analysed", style="bold red"),
+            }
+        else:
+            style = SEVERITY_STYLE.get(r.worst_severity or "", "")
+            cells = {
+                "athlete": athlete_text(r),
+                "sess.": str(r.sessions if r.sessions is not None else "–"),
+                "CTL 4 wk → now": r.trend,
+                "worst finding": Text(r.worst or "none", style=style),
+                "W/C/I": counts_text(r),
+                "cramps": str(r.cramps if r.cramps is not None else "–"),
+                "goal": Text(r.goal),
+            }
+        table.add_row(*(cells.get(c, "") for c in columns))
     errors = [r for r in rows if r.error is not None]
     if not errors:
         return table
