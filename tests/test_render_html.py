@@ -271,6 +271,9 @@ def test_team_report_opens_with_summary_linking_to_each_athlete() -> None:
     outcomes.append(AthleteOutcome("Cy", error="no sessions for Cy; import files first"))
     doc = render_html(reps, team=team_rows(outcomes))
     page = parse(doc)
+    # sections follow the summary's order (worst first): Alex has the most warnings
+    assert doc.index('data-athlete="Alex"') < doc.index('data-athlete="Bo"')
+    assert render_html(reps[::-1]) == render_html(reps)
     assert "team" in page.ids
     assert doc.index('id="team"') < doc.index('class="athlete"')
     hrefs = [

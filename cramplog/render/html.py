@@ -644,6 +644,11 @@ def render_html(
 ) -> str:
     """The whole report for one or more athletes. ``team`` (``cramplog.team.team_rows``) adds
     the summary table at the top; its rows may include athletes that could not be analysed."""
+    if team is None and len(reports) > 1:
+        team = default_team_rows(reports)
+    if team is not None:  # sections in the summary's order: worst first
+        rank = {row.athlete: i for i, row in enumerate(team)}
+        reports = sorted(reports, key=lambda r: rank.get(athlete_name(r), len(rank)))
     names = [athlete_name(r) for r in reports]
     doc_title = title or ("cramplog report: " + ", ".join(names) if names else "cramplog report")
     parts = [f'<header id="top"><h1>{esc(doc_title)}</h1>']
@@ -656,8 +661,6 @@ def render_html(
         f'<p class="lead">{esc(lead)} <a href="#disclaimer">Read the limits first.</a></p></header>'
     )
     anchors = {n: athlete_anchor(i, n) for i, n in enumerate(names, start=1)}
-    if team is None and len(reports) > 1:
-        team = default_team_rows(reports)
     if team is not None and (len(team) > 1 or len(reports) > 1):
         parts.append('<section id="team"><h2>Team summary</h2>')
         parts.append(team_table(team, anchors))
