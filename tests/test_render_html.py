@@ -289,6 +289,14 @@ def test_team_report_opens_with_summary_linking_to_each_athlete() -> None:
     assert f"{athlete_anchor(2, 'Bo')}-load" in ids and f"{athlete_anchor(1, 'Alex')}-load" in ids
 
 
+def test_ids_are_unique_and_every_internal_link_resolves(doc: str) -> None:
+    ids = re.findall(r'\sid="([^"]+)"', doc)
+    assert len(ids) == len(set(ids))
+    page = parse(doc)
+    hrefs = [a.get("href") or "" for t, a in page.tags if t == "a"]
+    assert hrefs and all(h.startswith("#") and h[1:] in page.ids for h in hrefs)
+
+
 def test_single_athlete_has_no_team_table(doc: str) -> None:
     assert 'id="team"' not in doc
 

@@ -561,7 +561,7 @@ def render_athlete(
     toc = " ".join(
         f'<a href="#{esc(anchor)}-{k}">{esc(t)}</a>'
         for k, t in (("charts", "charts"), ("cramps", "cramps"), ("findings-table", "findings"),
-                     ("goal", "goal"), ("personal", "personal"), ("", "top"))
+                     ("readiness", "goal"), ("personal", "personal"), ("", "top"))
     ).replace(f'href="#{esc(anchor)}-"', 'href="#top"')  # fmt: skip
     body = [
         f'<section class="athlete" id="{esc(anchor)}" data-athlete="{esc(name)}">',
@@ -577,7 +577,7 @@ def render_athlete(
         _cramps_table(marks, report),
         f'<h3 id="{esc(anchor)}-findings-table">Findings</h3>',
         _findings_table(report, anchor, findings),
-        f'<h3 id="{esc(anchor)}-goal">Goal readiness</h3>',
+        f'<h3 id="{esc(anchor)}-readiness">Goal readiness</h3>',
         goal_html,
         f'<h3 id="{esc(anchor)}-personal">Personal associations</h3>',
         _personal_section(report),
