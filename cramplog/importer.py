@@ -141,6 +141,8 @@ def _import_one(
     # Summary CSVs first: their fills (RPE, weather, title) apply to the files they name.
     todo.sort(key=lambda t: (0 if t[0].name.lower().endswith(".csv") else 1, t[0].rel))
     fills: dict[str, dict[str, Any]] = {}
+    fill_origin: dict[str, tuple[Entry, str]] = {}
+    present = {_fill_key(e.rel) for e in entries} | {_fill_key(e.name) for e in entries}
     done = 0
     total = len(todo)
     for entry, sha, result in _parse_all(todo, workers):
@@ -152,6 +154,7 @@ def _import_one(
             continue
         for key, value in result.fills.items():
             fills[_fill_key(key)] = value
+            fill_origin[_fill_key(key)] = (entry, sha)
         acts = [_localize(a, tz) for a in result.activities]
         for a in acts:
             if not a.is_race and (_RACE.search(entry.name) or _RACE.search(a.title or "")):
@@ -181,8 +184,33 @@ def _import_one(
         report.activities_added += added.inserted
         report.merged += added.merged
 
+    _store_orphan_rows(store, name, fills, fill_origin, present, tz, report)
     for entry, data, sha in cramp_entries:
         _import_cramps(store, name, entry, data, sha, tz, report)
+
+
+def _store_orphan_rows(
+    store: Store,
+    athlete: str,
+    fills: dict[str, dict[str, Any]],
+    origin: dict[str, tuple[Entry, str]],
+    present: set[str],
+    tz: Any,
+    report: ImportReport,
+) -> None:
+    """A summary-CSV row whose file is not in the export becomes a session of its own
+    (a Strava activities.csv imported on its own, or an export missing some files)."""
+    by_csv: dict[str, tuple[Entry, str, list[Activity]]] = {}
+    for key, fill in fills.items():
+        act = fill.get("activity")
+        if key in present or not isinstance(act, Activity):
+            continue
+        entry, sha = origin[key]
+        by_csv.setdefault(entry.rel, (entry, sha, []))[2].append(_localize(act, tz))
+    for entry, sha, acts in by_csv.values():
+        added = store.add_file(athlete, sha, entry.rel, "csv", entry.size, acts)
+        report.activities_added += added.inserted
+        report.merged += added.merged
 
 
 def _import_cramps(

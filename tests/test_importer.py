@@ -246,3 +246,29 @@ def test_edited_cramps_csv_replaces_its_own_events_only(tmp_path, db_path, capsy
     with Store(db_path) as st:
         got = sorted((c.when.strftime("%m-%d %H:%M"), c.muscle) for c in st.cramps("ann"))
     assert got == [("02-10 19:25", "calf"), ("02-12 08:00", "foot"), ("02-14 10:00", "hamstring")]
+
+
+def test_strava_csv_alone_gives_its_sessions(tmp_path):
+    """Rows naming files that are not in the export become sessions from the row itself;
+    rows whose file is present only fill gaps."""
+    d = tmp_path / "ann"
+    write(
+        d / "activities.csv",
+        "Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,Distance,Filename\n"
+        '1,"Feb 10, 2026, 1:40:00 AM",Evening easy,Run,3000,10.0,activities/1.csv\n'
+        '2,"Feb 12, 2026, 3:00:00 PM",Long one,Run,7200,20.0,activities/2.fit.gz\n',
+    )
+    write(
+        d / "activities" / "1.csv",
+        "start,sport,duration,distance_km\n2026-02-10T01:40:00Z,run,0:50:00,10.0\n",
+    )
+    with Store(tmp_path / "s.sqlite") as st:
+        rep = import_paths(st, [d])
+        acts = st.activities("ann")
+    assert rep.failed == []
+    assert [(a.title, a.distance_m, a.source_format) for a in acts] == [
+        ("Evening easy", 10_000.0, "csv"),
+        ("Long one", 20_000.0, "csv"),
+    ]
+    assert acts[0].sources == ["activities/1.csv"]  # the file's session, titled by the row
+    assert acts[1].sources == ["activities.csv"]

@@ -162,6 +162,10 @@ def test_garmin_french_and_spanish_headers() -> None:
 def test_strava_rows_with_a_file_become_fills() -> None:
     res = load("strava_activities.csv")
     assert set(res.fills) == {"activities/4163856655.gpx", "activities/1234567890.fit.gz"}
+    # each fill also carries the row's own session, stored only when the file is missing
+    fallback = {k: v.pop("activity") for k, v in res.fills.items()}
+    assert fallback["activities/1234567890.fit.gz"].elapsed_s == 4210.0
+    assert fallback["activities/1234567890.fit.gz"].start.tzinfo is not None
     assert res.fills["activities/1234567890.fit.gz"] == {
         "sport": "trail_running",
         "title": "Hot hill repeats",
@@ -185,7 +189,7 @@ def test_strava_rows_without_a_file_become_activities() -> None:
     assert swim.sport == "swimming" and swim.distance_m == 1500.0
     assert gym.sport == "strength" and gym.distance_m is None
     assert any("row 7:" in w and "Activity Date" in w for w in res.warnings)
-    assert any("2 rows describe activity files" in w for w in res.warnings)
+    assert len(res.fills) == 2  # rows with a file: fills, not warnings
 
 
 def test_strava_german_header() -> None:

@@ -17,7 +17,9 @@ Rate``, ``Relative Effort``, ``Commute``), so columns are read by position:
 Rows whose ``Filename`` (``activities/1234567890.fit.gz``) is set describe a file that is
 in the same export: "the files win; the CSV row only fills gaps". Such rows become
 ``ParseResult.fills[filename] = {"title", "rpe", "temp_avg_c", "sport", "is_race"}`` (keys
-with no value left out) and no activity; rows without a file become activities.
+with no value left out) plus ``"activity"``: the row's own session, which the importer
+stores only when the named file is not in the export. Rows without a file become
+activities.
 """
 
 from __future__ import annotations
@@ -124,8 +126,17 @@ def make_reader(keys: list[str], ctx: Context) -> Any:
         sport = to_sport(cell(row, i_type))
         filename = cell(row, i_file).strip()
         if filename:
-            return filename, fills_of(row, sport)
+            # The file wins; the row's own session is kept as a fallback for an export
+            # whose file is missing (the importer stores it only then).
+            fills = fills_of(row, sport)
+            try:
+                fills["activity"] = session(row, sport)
+            except RowError:
+                pass
+            return filename, fills
+        return session(row, sport)
 
+    def session(row: list[str], sport: str) -> Activity:
         try:
             start = to_datetime(cell(row, i_date))
         except ValueError as exc:

@@ -197,9 +197,4 @@ def parse_csv(data: bytes, name: str, *, units: str | None = None) -> ParseResul
         raise InputError(f"{name}: the CSV has a header but no activity rows")
     if skipped:
         result.warnings.append(f"{name}: {skipped} of {rowno - first_row} rows skipped")
-    if result.fills:
-        result.warnings.append(
-            f"{name}: {len(result.fills)} rows describe activity files of the same export "
-            "(Filename column); they only add title, RPE and weather to those files"
-        )
     return result
