@@ -68,7 +68,11 @@ def run(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write("cramplog: interrupted\n")
         return 130
     except typer.TyperException as exc:
-        exc.show()
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()  # typer's usage message: "Usage: …", "Error: …"
+        else:
+            sys.stderr.write(f"cramplog: error: {exc}\n")
         return int(getattr(exc, "exit_code", 2))
     except CramplogError as exc:
         sys.stderr.write(f"cramplog: error: {exc}\n")
