@@ -21,7 +21,12 @@ from cramplog.errors import StoreError
 from cramplog.model import FORMAT_RANK, Activity, CrampEvent, Goal, Profile
 from cramplog.streamcodec import decode_stream, encode_stream
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+# Steps that bring an older store up to date, by the version they upgrade from.
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: ("ALTER TABLE cramps ADD COLUMN source TEXT",),  # which cramps.csv an event came from
+}
 
 # Two records are one session when they start within this many seconds of each other and
 # their duration or distance agree within DUPLICATE_TOLERANCE.
@@ -171,9 +176,10 @@ class Store:
                     f"(schema {version}, this version reads {SCHEMA_VERSION}); "
                     "upgrade cramplog or use --db to choose another store"
                 )
-            if version == SCHEMA_VERSION:
-                self._set_wal()
-                return
+            self._set_wal()
+            if version < SCHEMA_VERSION:
+                self._upgrade(version)
+            return
         self._set_wal()
         with self.transaction():
             for statement in _SCHEMA.split(";"):
@@ -182,6 +188,16 @@ class Store:
             self.conn.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
                 (str(SCHEMA_VERSION),),
+            )
+
+    def _upgrade(self, version: int) -> None:
+        """Apply the migrations after ``version`` in one transaction (all or nothing)."""
+        with self.transaction():
+            for v in range(version, SCHEMA_VERSION):
+                for statement in _MIGRATIONS.get(v, ()):
+                    self.conn.execute(statement)
+            self.conn.execute(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
             )
 
     def _set_wal(self) -> None:

@@ -200,3 +200,29 @@ def test_feature_cache_is_keyed(tmp_path):
         # a richer source arriving clears the cache for that session
         st.add_file("ann", "h2", "a.tcx", "tcx", 1, [run(hr_avg=140.0)])
         assert st.cached_features([a.id], "v1:abc") == {}
+
+
+def test_a_version_1_store_is_upgraded_in_place(tmp_path):
+    """Stores written before cramps remembered their source file gain the column and keep
+    every row."""
+    p = tmp_path / "v1.sqlite"
+    con = sqlite3.connect(p)
+    con.executescript(
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+        "INSERT INTO meta VALUES ('schema_version', '1');"
+        "CREATE TABLE athletes (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, profile TEXT);"
+        "INSERT INTO athletes (name) VALUES ('ann');"
+        "CREATE TABLE cramps (id INTEGER PRIMARY KEY, athlete_id INTEGER NOT NULL,"
+        " when_local TEXT NOT NULL, when_utc TEXT NOT NULL, date_only INTEGER NOT NULL DEFAULT 0,"
+        " muscle TEXT NOT NULL, side TEXT, severity INTEGER, timing TEXT, notes TEXT,"
+        " UNIQUE (athlete_id, when_local, muscle));"
+        "INSERT INTO cramps (athlete_id, when_local, when_utc, muscle)"
+        " VALUES (1, '2026-02-11T23:30', '2026-02-12T06:30:00+00:00', 'calf');"
+    )
+    con.commit()
+    con.close()
+    with Store(p) as st:
+        assert [c.muscle for c in st.cramps("ann")] == ["calf"]
+        assert st.sync_cramps_file("ann", "cramps.csv", []) == (0, 0, 0)  # uses the new column
+        v = st.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]
+    assert int(v) == SCHEMA_VERSION
