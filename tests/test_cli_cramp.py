@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -138,6 +139,20 @@ def test_add_defaults_to_now_in_the_profile_zone(db_path: Path, capsys) -> None:
     assert before - timedelta(minutes=1) <= ev.when <= after
     assert ev.when.utcoffset() == datetime.now(DENVER).utcoffset()
     assert not ev.date_only
+
+
+def test_add_when_during_means_now_about_the_session_just_finished(db_path: Path, capsys) -> None:
+    setup_athlete(db_path)
+    start = (datetime.now(timezone.utc) - timedelta(hours=2)).replace(second=0, microsecond=0)
+    add_run(db_path, start.astimezone(MADRID), 90, 12.0)
+    code, out, err = cli(capsys, "cramp", "add", "-m", "calf", "--when", "during")
+    assert (code, out) == (0, "")
+    shown = start.astimezone(MADRID).strftime("%H:%M")
+    # (the session's date is shown too when it started the day before)
+    assert re.search(rf"during the (\d{{4}}-\d\d-\d\d )?{shown} run of 12\.0 km", err), err
+    [ev] = stored(db_path)
+    assert ev.timing == "during"
+    assert abs((ev.when - datetime.now(timezone.utc)).total_seconds()) < 120
 
 
 def test_add_relative_when_without_profile_uses_the_system_zone(

@@ -159,7 +159,8 @@ def _read_file(path: Path) -> bytes:
     help=(
         "Log one cramp. --when defaults to now, in the athlete's time zone.\n\n"
         "--when takes 2026-05-03 18:40, 2026-05-03 (a day), 'yesterday 19:30', 'today 7:15', "
-        "'19:30', '2h ago', '90 min ago', '3 days ago', 'monday 18:00' (the latest Monday).\n\n"
+        "'19:30', '2h ago', '90 min ago', '3 days ago', 'monday 18:00' (the latest Monday); "
+        "--when during (or after) means now, about the session just finished.\n\n"
         "Muscles: calf, hamstring, quadriceps, adductor, hip_flexor, tibialis_anterior, foot, "
         "glute, other (also quads, hammy, inner thigh, shin, arch, toes, glutes …).\n\n"
         "Example: cramplog cramp add --muscle calf --side left --severity 3 --timing during "
@@ -189,10 +190,14 @@ def add_command(
     athlete: AthleteOpt = None,
     db: DbOpt = None,
 ) -> int:
-    from cramplog.cramps import link_event, validate_event
+    from cramplog.cramps import TIMING_SYNONYMS, link_event, validate_event
     from cramplog.whenparse import parse_when
 
     now = _now()
+    word = TIMING_SYNONYMS.get((when or "").strip().lower())
+    if word is not None and (timing is None or TIMING_SYNONYMS.get(timing.strip().lower()) == word):
+        # --when during / after: logged now, about the latest session
+        when, timing = None, word
     with open_store(db) as store:
         name = athlete_for_write(store, athlete)
         tz = athlete_tz(store, name)
