@@ -111,14 +111,20 @@ def analyze_athlete(
     since: date | None = None,
     today: date | None = None,
     features: list[SessionFeatures] | None = None,
+    hr: HrBounds | None = None,
 ) -> AthleteReport:
-    """Features → daily series → rules → cramp context, personal statistics, goal readiness."""
+    """Features → daily series → rules → cramp context, personal statistics, goal readiness.
+
+    ``features`` (cached, in ``activities`` order) and ``hr`` (the bounds they were computed
+    with) let a caller skip loading sample streams: without them both come from the streams.
+    """
     from cramplog.metrics import daily_series
 
     th = merge(profile.thresholds)  # raises InputError on a bad [thresholds] table
     heat_c = th["general"]["heat_c"]
     notes: list[str] = []
-    hr = estimate_hr_bounds(profile, activities)
+    if hr is None:
+        hr = estimate_hr_bounds(profile, activities)
     if features is None or len(features) != len(activities):
         features = [compute_features(a, profile, hr) for a in activities]
     else:

@@ -38,6 +38,9 @@ POOL_MIN_ATHLETES = 4
 POOL_MIN_SESSIONS = 400
 # CTL trend: now vs this many days earlier.
 TREND_DAYS = 28
+# A log whose last session is more than this many days before today has ended: it is
+# analysed as of its last day (the same horizon CR08 uses for an open gap).
+LOG_ENDED_DAYS = 14
 
 
 @dataclass
@@ -65,6 +68,7 @@ class Analysis:
     report: AthleteReport
     activities_by_id: dict[int, Activity]
     stats: FeatureStats
+    as_of: date | None = None  # the day the analysis speaks for (see analysis_day)
 
 
 @dataclass
@@ -91,19 +95,28 @@ class AthleteOutcome:
 # -- loading -------------------------------------------------------------------------------
 
 
-def load_athlete(store: Store, name: str) -> AthleteData:
-    """Profile, sessions with their streams, and cramps (linked to sessions)."""
+def load_athlete(store: Store, name: str, *, with_streams: bool = True) -> AthleteData:
+    """Profile, sessions (with their streams unless ``with_streams`` is false), and cramps
+    linked to sessions."""
     from cramplog.cramps import link_cramps
 
     profile = store.get_profile(name)
     if profile is None:
         raise InputError(f"no athlete named {name!r} in the store")
-    activities = store.activities(name, with_stream=True)
+    activities = store.activities(name, with_stream=with_streams)
     if not activities:
         raise InputError(f"no sessions for {name}; import files first")
     cramps = store.cramps(name)
     link_cramps(cramps, activities, profile.tzinfo())
     return AthleteData(profile, activities, cramps)
+
+
+def analysis_day(today: date | None, last_day: date) -> date:
+    """The day the analysis speaks for: today, unless the log ended long before (then its
+    last day, so "now" figures and goal readiness describe the season that is there)."""
+    if today is None or (today - last_day).days > LOG_ENDED_DAYS:
+        return last_day
+    return today
 
 
 # -- features with the cache ----------------------------------------------------------------
@@ -142,15 +155,19 @@ def rounded_bounds(hr: HrBounds) -> HrBounds:
 
 
 def session_features(
-    store: Store, profile: Profile, activities: list[Activity], hr: HrBounds
+    store: Store,
+    profile: Profile,
+    activities: list[Activity],
+    hr: HrBounds,
+    cached: dict[int, dict[str, Any]] | None = None,
 ) -> tuple[list[SessionFeatures], FeatureStats]:
     """Features of every session in ``activities`` order: from the cache where it holds them
     under the current key, computed (and stored) otherwise."""
     from cramplog.features import SessionFeatures, compute_features
 
     key = features_key(profile, hr)
-    ids = [a.id for a in activities if a.id is not None]
-    cached = store.cached_features(ids, key)
+    if cached is None:
+        cached = store.cached_features([a.id for a in activities if a.id is not None], key)
     out: list[SessionFeatures] = []
     fresh: dict[int, dict[str, Any]] = {}
     stats = FeatureStats(key=key)
@@ -178,18 +195,40 @@ def session_features(
 def analyze_stored(
     store: Store, name: str, *, since: date | None = None, today: date | None = None
 ) -> Analysis:
-    """Load ``name`` from the store and analyse them (features through the cache)."""
+    """Load ``name`` from the store and analyse them (features through the cache).
+
+    Streams are read only where they are needed: for sessions whose features are not
+    cached, and for estimating HR bounds the profile does not give. A warm run reads none.
+    """
     from cramplog.analysis import analyze_athlete
     from cramplog.features import estimate_hr_bounds
 
-    data = load_athlete(store, name)
-    hr = rounded_bounds(estimate_hr_bounds(data.profile, data.activities))
-    features, stats = session_features(store, data.profile, data.activities, hr)
+    data = load_athlete(store, name, with_streams=False)
+    profile, acts = data.profile, data.activities
+    if profile.hr_max is None or profile.hr_rest is None:
+        _attach_streams(store, acts, [a.id for a in acts if a.id is not None])
+    hr = rounded_bounds(estimate_hr_bounds(profile, acts))
+    key = features_key(profile, hr)
+    cached = store.cached_features([a.id for a in acts if a.id is not None], key)
+    _attach_streams(store, acts, [a.id for a in acts if a.id not in cached and a.id is not None])
+    features, stats = session_features(store, profile, acts, hr, cached)
+    tz = profile.tzinfo()
+    as_of = analysis_day(today, max(a.local_date(tz) for a in acts))
     report = analyze_athlete(
-        data.profile, data.activities, data.cramps, since=since, today=today, features=features
+        profile, acts, data.cramps, since=since, today=as_of, features=features, hr=hr
     )
-    by_id = {a.id: a for a in data.activities if a.id is not None}
-    return Analysis(report=report, activities_by_id=by_id, stats=stats)
+    by_id = {a.id: a for a in acts if a.id is not None}
+    return Analysis(report=report, activities_by_id=by_id, stats=stats, as_of=as_of)
+
+
+def _attach_streams(store: Store, activities: list[Activity], ids: list[int]) -> None:
+    missing = [i for i in ids if i is not None]
+    if not missing:
+        return
+    streams = store.streams(missing)
+    for a in activities:
+        if a.id in streams and a.stream is None:
+            a.stream = streams[a.id]
 
 
 def overview(report: AthleteReport, since: date | None, today: date | None) -> dict[str, Any]:
@@ -283,7 +322,7 @@ def outcome_for(
     return AthleteOutcome(
         athlete=name,
         report=data,
-        overview=overview(report, since, today),
+        overview=overview(report, since, result.as_of or today),
         stats=result.stats,
     )
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from cramplog.errors import StoreError
-from cramplog.model import FORMAT_RANK, Activity, CrampEvent, Goal, Profile
+from cramplog.model import FORMAT_RANK, Activity, CrampEvent, Goal, Profile, Stream
 from cramplog.streamcodec import decode_stream, encode_stream
 
 SCHEMA_VERSION = 2
@@ -449,6 +449,20 @@ class Store:
             if with_stream and r["stream"] is not None:
                 act.stream = decode_stream(r["stream"])
             out.append(act)
+        return out
+
+    def streams(self, ids: Iterable[int]) -> dict[int, Stream]:
+        """The sample streams of these sessions (those that have one), by activity id."""
+        out: dict[int, Stream] = {}
+        id_list = list(ids)
+        for i in range(0, len(id_list), 500):
+            chunk = id_list[i : i + 500]
+            marks = ",".join("?" for _ in chunk)
+            for r in self.conn.execute(
+                f"SELECT id, stream FROM activities WHERE id IN ({marks}) AND stream IS NOT NULL",
+                chunk,
+            ):
+                out[int(r[0])] = decode_stream(r[1])
         return out
 
     def count_activities(self, athlete: str | None = None) -> int:

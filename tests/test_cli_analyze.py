@@ -487,3 +487,16 @@ def test_sample_season_warm_run_is_quiet_and_identical(alex_json, capsys) -> Non
     assert err == ""  # nothing new imported, nothing failed: no import summary
     assert json.loads(out)["athletes"] == doc["athletes"]
     assert len(doc["athletes"][0]["cramps"]) == 8
+
+
+def test_a_log_that_ended_long_ago_is_analysed_as_of_its_last_day():
+    from datetime import date
+
+    from cramplog.session import LOG_ENDED_DAYS, analysis_day
+
+    last = date(2026, 6, 28)
+    assert analysis_day(date(2026, 11, 21), last) == last  # months later: the log's end
+    assert analysis_day(last.replace(day=30), last) == date(2026, 6, 30)  # a live log: today
+    edge = date.fromordinal(last.toordinal() + LOG_ENDED_DAYS)
+    assert analysis_day(edge, last) == edge
+    assert analysis_day(None, last) == last

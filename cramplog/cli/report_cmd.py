@@ -137,7 +137,7 @@ def _analyse(
             AthleteOutcome(
                 athlete=name,
                 report=rep.to_dict(result.activities_by_id),
-                overview=overview(rep, since, today),
+                overview=overview(rep, since, result.as_of or today),
                 stats=result.stats,
             )
         )
