@@ -208,7 +208,7 @@ def _columns(buf: Any, d: _Def, fd: _FieldDef) -> tuple[Any, Any]:
     offs = np.asarray(d.offsets, dtype=np.int64) + fd.offset
     mat = buf[offs[:, None] + np.arange(fd.size)]
     name = fd.base.name
-    arr = np.ascontiguousarray(mat).view(np.dtype(_DTYPE[name]).newbyteorder(d.endian))
+    arr = np.ascontiguousarray(mat).view(np.dtype(d.endian + _DTYPE[name]))
     if name in ("float32", "float64"):
         valid = ~np.isnan(arr)
     elif name == "byte":
@@ -402,10 +402,73 @@ class _Accumulators:
         self.wanted = wanted
         self.cache: dict[tuple[int, int], dict[int, int]] = {}
 
-    def values(
-        self, gnum: int, comp: Any, raw_by_def: dict[int, tuple[Any, Any]]
-    ) -> dict[int, int]:
-        raise FastPathUnsupported("accumulated components")
+    def values(self, buf: Any, gnum: int, comp: Any) -> dict[int, int]:
+        """Accumulated raw values of ``comp`` by message sequence number."""
+        key = (gnum, comp.def_num)
+        if key in self.cache:
+            return self.cache[key]
+        mt = self.wanted[gnum]
+        events: list[tuple[int, int, int | None]] = []  # (seq, kind 0=reset 1=value, raw)
+        for d in self.walk.defs:
+            if d.global_num != gnum:
+                continue
+            for fd in d.fields:
+                f = mt.fields.get(fd.num)
+                comps = [c for c in (f.components or []) if c.accumulate] if f else []
+                if f is None or fd.base is None or not comps:
+                    continue
+                events.append((d.serial, 0, None))
+                same = [c for c in comps if c.def_num == comp.def_num]
+                if not same or not d.seqs:
+                    continue
+                arr, valid = _columns(buf, d, fd)
+                packed, ok, width = _packed(arr, valid, fd)
+                c = same[0]
+                if width is not None and c.bit_offset and c.bit_offset >= width:
+                    continue
+                raw = _extract(packed, c)
+                for seq, v, good in zip(d.seqs, raw.tolist(), ok.tolist(), strict=True):
+                    events.append((seq, 1, v if good else None))
+        events.sort(key=lambda e: (e[0], e[1]))
+        out: dict[int, int] = {}
+        acc = 0
+        max_value = 1 << comp.bits
+        mask = max_value - 1
+        for seq, kind, v in events:
+            if kind == 0:
+                acc = 0
+            elif v is not None:
+                base = v + (acc & ~mask)
+                if v < (acc & mask):
+                    base += max_value
+                acc = base
+                out[seq] = base
+        self.cache[key] = out
+        return out
+
+
+def _packed(arr: Any, valid: Any, fd: _FieldDef) -> tuple[Any, Any, int | None]:
+    """A component source as uint64 per message, its validity, and its bit width (bytes)."""
+    import numpy as np
+
+    if fd.base.name == "byte":
+        nbytes = arr.shape[1]
+        if nbytes > 8:
+            raise FastPathUnsupported("byte component wider than 64 bits")
+        packed = np.zeros(arr.shape[0], dtype=np.uint64)
+        for k in range(nbytes):
+            packed |= arr[:, k].astype(np.uint64) << np.uint64(8 * k)
+        return packed, valid[:, 0], nbytes * 8
+    if arr.shape[1] != 1 or fd.base.name in ("float32", "float64"):
+        raise FastPathUnsupported("components of an array or float field")
+    return arr[:, 0].astype(np.int64).astype(np.uint64), valid[:, 0], None
+
+
+def _extract(packed: Any, comp: Any) -> Any:
+    import numpy as np
+
+    shifted = packed >> np.uint64(comp.bit_offset or 0)
+    return (shifted & np.uint64((1 << comp.bits) - 1)).astype(np.int64)
 
 
 def _decode_group(buf: Any, data: bytes, d: _Def, mt: Any, accum: _Accumulators) -> _Group:
@@ -456,7 +519,9 @@ def _decode_group(buf: Any, data: bytes, d: _Def, mt: Any, accum: _Accumulators)
         for vi in used:
             v = variants[vi]
             if v.components:
-                _add_components(group, mt, v, fd, arr, valid, choice == vi, raws, n, choose)
+                _add_components(
+                    group, mt, v, fd, arr, valid, choice == vi, raws, n, choose, buf, d.seqs, accum
+                )
         if fd.base.name == "byte":
             continue
         is_array = arr.shape[1] > 1
@@ -512,33 +577,23 @@ def _add_components(
     raws: list[tuple[_FieldDef, Any, Any]],
     n: int,
     choose: Any,
+    buf: Any,
+    seqs: list[int],
+    accum: _Accumulators,
 ) -> None:
     """fitparse's component expansion of one field, vectorised."""
     import numpy as np
 
-    if fd.base.name == "byte":
-        nbytes = arr.shape[1]
-        if nbytes > 8:
-            raise FastPathUnsupported("byte component wider than 64 bits")
-        packed = np.zeros(n, dtype=np.uint64)
-        for k in range(nbytes):
-            packed |= arr[:, k].astype(np.uint64) << np.uint64(8 * k)
-        src_valid = valid[:, 0]
-        width = nbytes * 8
-    else:
-        if arr.shape[1] != 1 or fd.base.name in ("float32", "float64"):
-            raise FastPathUnsupported("components of an array or float field")
-        packed = arr[:, 0].astype(np.int64).astype(np.uint64)
-        src_valid = valid[:, 0]
-        width = None
+    packed, src_valid, width = _packed(arr, valid, fd)
     src_valid = src_valid & rows_mask
     for comp in f.components:
         if width is not None and comp.bit_offset and comp.bit_offset >= width:
             continue
         if comp.accumulate:
-            raise FastPathUnsupported("accumulated components")
-        shifted = packed >> np.uint64(comp.bit_offset or 0)
-        raw = (shifted & np.uint64((1 << comp.bits) - 1)).astype(np.int64)
+            accumulated = accum.values(buf, mt.mesg_num, comp)
+            raw = np.array([accumulated.get(q, 0) for q in seqs], dtype=np.int64)
+        else:
+            raw = _extract(packed, comp)
         target = mt.fields[comp.def_num]
         tchoice = choose(target)
         if tchoice.any():
