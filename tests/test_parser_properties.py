@@ -150,7 +150,7 @@ def fit_files(draw: st.DrawFn) -> bytes:
     return out + fit_crc(out).to_bytes(2, "little")
 
 
-@settings(max_examples=EXAMPLES * 2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=fit_files())
 def test_generated_fit_files(data: bytes) -> None:
     res = check("gen.fit", data)
