@@ -11,9 +11,14 @@ test_csv_hostile.py. What is new here: the dispatch by name (``.gz`` included) a
 from __future__ import annotations
 
 import gzip
+import re
 import struct
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+from conftest import realdata_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_hostile_fit import SLOW, assert_sane, outcome
@@ -190,3 +195,34 @@ def test_fast_path_huge_float_date() -> None:
         decode_fast(out + fit_crc(out).to_bytes(2, "little"))
     except FastPathUnsupported:
         pass
+
+
+# ---------------------------------------------------------------- atheris, briefly
+
+FUZZ_SCRIPT = Path(__file__).resolve().parents[1] / "fuzz" / "fuzz_fit.py"
+FUZZ_SEEDS = (
+    "garmin-fenix-5-run.fit",
+    "unterminated-strings.fit",
+    "compressed-speed-distance.fit",
+    "activity-settings-corruptheader.fit",
+)
+
+
+def test_fuzz_fit_runs_briefly(tmp_path: Path) -> None:
+    """fuzz/fuzz_fit.py for a few seconds (fuzz/README.md runs it for hours)."""
+    pytest.importorskip("atheris")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for p in realdata_files("fit", "*.fit"):
+        if p.name.split("__", 1)[-1] in FUZZ_SEEDS:
+            (corpus / p.stem).write_bytes(b"\x00" + p.read_bytes())
+    seconds = 20 if SLOW else 5
+    proc = subprocess.run(
+        [sys.executable, str(FUZZ_SCRIPT), f"-max_total_time={seconds}", "-timeout=20",
+         "-max_len=20000", "-rss_limit_mb=2048", f"-artifact_prefix={tmp_path}/", str(corpus)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=seconds + 60,
+    )  # fmt: skip
+    crashes = sorted(p.name for p in tmp_path.glob("crash-*"))
+    assert proc.returncode == 0 and not crashes, proc.stderr[-3000:]
+    runs = re.search(r"Done (\d+) runs in (\d+) second", proc.stderr)
+    assert runs is not None and int(runs.group(1)) > 50, proc.stderr[-2000:]
