@@ -1,0 +1,41 @@
+"""The local SQLite store: athletes, imported files, activities with their sample streams,
+cramp events, and a cache of per-session features.
+
+Files are keyed by content hash, so importing the same file again parses nothing. Every
+file's activities are written in one transaction, so an interrupted import never leaves
+half an activity. WAL mode and a busy timeout let two imports share one store.
+"""
+
+from __future__ import annotations
+
+from cramplog.store.activities import (
+    DUPLICATE_START_S,
+    DUPLICATE_TOLERANCE,
+    ActivityQueries,
+    AddResult,
+)
+from cramplog.store.base import default_db_path
+from cramplog.store.cramps import CrampQueries
+from cramplog.store.profiles import ProfileQueries, profile_from_json, profile_to_json
+from cramplog.store.schema import SCHEMA_VERSION
+
+__all__ = [
+    "DUPLICATE_START_S",
+    "DUPLICATE_TOLERANCE",
+    "SCHEMA_VERSION",
+    "AddResult",
+    "Store",
+    "default_db_path",
+    "profile_from_json",
+    "profile_to_json",
+]
+
+
+class Store(ActivityQueries, CrampQueries, ProfileQueries):
+    """A cramplog store at ``path`` (created on first use); use it as a context manager."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,135 @@
+"""The store's connection: opening, schema creation and migrations, transactions, athletes."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from cramplog.errors import StoreError
+from cramplog.store.schema import _MIGRATIONS, _SCHEMA, SCHEMA_VERSION
+
+
+def default_db_path() -> Path:
+    """The store's default place: the user data dir (``CRAMPLOG_DB`` overrides it)."""
+    import os
+
+    env = os.environ.get("CRAMPLOG_DB")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("cramplog", appauthor=False)) / "cramplog.sqlite"
+
+
+def _iso(dt: datetime) -> str:
+    return dt.astimezone(timezone.utc).isoformat()
+
+
+def _parse_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+class StoreBase:
+    """A cramplog store at ``path`` (created on first use)."""
+
+    def __init__(self, path: Path | str, *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        if readonly and not self.path.exists():
+            raise StoreError(
+                f"no cramplog store at {self.path}; import some files first (cramplog import PATH)"
+            )
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the store at {self.path}: {exc}") from None
+        self.conn.row_factory = sqlite3.Row
+        try:
+            self.conn.execute("PRAGMA busy_timeout = 30000")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise StoreError(
+                f"{self.path} is not a usable cramplog store ({exc}); "
+                "point --db or CRAMPLOG_DB at another file"
+            ) from None
+
+    def _migrate(self) -> None:
+        row = self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name='meta'"
+        ).fetchone()
+        if row is not None:
+            found = self.conn.execute(
+                "SELECT value FROM meta WHERE key='schema_version'"
+            ).fetchone()
+            version = int(found[0]) if found else 0
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"the store at {self.path} was written by a newer cramplog "
+                    f"(schema {version}, this version reads {SCHEMA_VERSION}); "
+                    "upgrade cramplog or use --db to choose another store"
+                )
+            self._set_wal()
+            if version < SCHEMA_VERSION:
+                self._upgrade(version)
+            return
+        self._set_wal()
+        with self.transaction():
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self.conn.execute(statement)
+            self.conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
+                (str(SCHEMA_VERSION),),
+            )
+
+    def _upgrade(self, version: int) -> None:
+        """Apply the migrations after ``version`` in one transaction (all or nothing)."""
+        with self.transaction():
+            for v in range(version, SCHEMA_VERSION):
+                for statement in _MIGRATIONS.get(v, ()):
+                    self.conn.execute(statement)
+            self.conn.execute(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
+            )
+
+    def _set_wal(self) -> None:
+        try:
+            self.conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError:
+            pass  # another connection holds a lock; WAL is persistent once set
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it lands, or none of it (also on Ctrl-C)."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def athlete_id(self, name: str, *, create: bool = True) -> int | None:
+        row = self.conn.execute("SELECT id FROM athletes WHERE name = ?", (name,)).fetchone()
+        if row is not None:
+            return int(row[0])
+        if not create:
+            return None
+        with self.transaction():
+            cur = self.conn.execute("INSERT OR IGNORE INTO athletes (name) VALUES (?)", (name,))
+            if cur.lastrowid and cur.rowcount:
+                return int(cur.lastrowid)
+        row = self.conn.execute("SELECT id FROM athletes WHERE name = ?", (name,)).fetchone()
+        return int(row[0])
+
+    def athletes(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT name FROM athletes ORDER BY name")]

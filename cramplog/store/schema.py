@@ -1,0 +1,64 @@
+"""The store's SQLite schema, its version, and the steps that upgrade older stores."""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 2
+
+# Steps that bring an older store up to date, by the version they upgrade from.
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: ("ALTER TABLE cramps ADD COLUMN source TEXT",),  # which cramps.csv an event came from
+}
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS athletes (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    profile TEXT
+);
+CREATE TABLE IF NOT EXISTS files (
+    athlete_id INTEGER NOT NULL REFERENCES athletes(id),
+    sha256 TEXT NOT NULL,
+    name TEXT NOT NULL,
+    format TEXT,
+    size INTEGER,
+    status TEXT NOT NULL,
+    message TEXT,
+    imported_at TEXT NOT NULL,
+    PRIMARY KEY (athlete_id, sha256)
+);
+CREATE TABLE IF NOT EXISTS activities (
+    id INTEGER PRIMARY KEY,
+    athlete_id INTEGER NOT NULL REFERENCES athletes(id),
+    sport TEXT NOT NULL,
+    start_utc TEXT NOT NULL,
+    start_epoch REAL NOT NULL,
+    utc_offset_s INTEGER,
+    elapsed_s REAL, moving_s REAL, distance_m REAL, ascent_m REAL, descent_m REAL,
+    hr_avg REAL, hr_max REAL, temp_min_c REAL, temp_avg_c REAL, temp_max_c REAL,
+    rpe REAL, title TEXT, is_race INTEGER NOT NULL DEFAULT 0, device TEXT,
+    source_format TEXT NOT NULL,
+    stream BLOB,
+    features TEXT,
+    features_key TEXT
+);
+CREATE INDEX IF NOT EXISTS activities_by_start ON activities (athlete_id, start_epoch);
+CREATE TABLE IF NOT EXISTS activity_sources (
+    activity_id INTEGER NOT NULL REFERENCES activities(id) ON DELETE CASCADE,
+    sha256 TEXT NOT NULL,
+    name TEXT NOT NULL,
+    format TEXT NOT NULL,
+    PRIMARY KEY (activity_id, sha256, name)
+);
+CREATE TABLE IF NOT EXISTS cramps (
+    id INTEGER PRIMARY KEY,
+    athlete_id INTEGER NOT NULL REFERENCES athletes(id),
+    when_local TEXT NOT NULL,
+    when_utc TEXT NOT NULL,
+    date_only INTEGER NOT NULL DEFAULT 0,
+    muscle TEXT NOT NULL,
+    side TEXT, severity INTEGER, timing TEXT, notes TEXT,
+    source TEXT,
+    UNIQUE (athlete_id, when_local, muscle)
+);
+"""
