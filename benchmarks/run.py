@@ -497,7 +497,9 @@ def bench_realdata(root: Path, repeat: int, max_bytes: int | None) -> dict[str, 
             for p in sorted(d.iterdir())
             if p.is_file() and p.name.lower().removesuffix(".gz").endswith(exts)
         ]
-        return [p for p in out if max_bytes is None or p.stat().st_size <= max_bytes]
+        small = [p for p in out if max_bytes is None or p.stat().st_size <= max_bytes]
+        # with a size cap, still read the smallest file, so every path runs at least once
+        return small or sorted(out, key=lambda p: p.stat().st_size)[:1]
 
     result: dict[str, Any] = {"root": str(root)}
 
@@ -583,7 +585,7 @@ def bench_realdata(root: Path, repeat: int, max_bytes: int | None) -> dict[str, 
         except Exception:  # noqa: BLE001
             t["failed"].append(p.name)
             continue
-        tpts += sum(len(a.stream.t) for a in res.activities if a.stream is not None)
+        tpts += sum(len(a.stream.t_s) for a in res.activities if a.stream is not None)
         t_tcx += tt
     t["points"] = tpts
     t["adapter_points_per_s"] = _rate(tpts, t_tcx)
@@ -776,7 +778,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                     help="processes for generating corpora")  # fmt: skip
     ap.add_argument("--skip", action="append", default=[],
-                    choices=["help", "year", "reference", "squad", "realdata"],
+                    choices=["help", "year", "reference", "squad", "profile", "realdata"],
                     help="leave a part out (repeatable)")  # fmt: skip
     return ap.parse_args(argv)
 
@@ -822,15 +824,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         "profiles": {},
     }
     results = doc["results"]
+    errors: dict[str, str] = {}
+    doc["errors"] = errors
     t_start = time.perf_counter()
     a.cache.mkdir(parents=True, exist_ok=True)
+
+    def save() -> None:
+        """Write the JSON after every part, so a failure late in a long run loses nothing."""
+        doc["machine"]["loadavg_end"] = loadavg()
+        doc["elapsed_s"] = round(time.perf_counter() - t_start, 1)
+        doc["targets"] = evaluate(results)
+        if a.json:
+            a.json.parent.mkdir(parents=True, exist_ok=True)
+            a.json.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+
+    def part(name: str, fn: Callable[[], None]) -> None:
+        if name in a.skip:
+            return
+        try:
+            fn()
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - report it, run the other parts
+            import traceback
+
+            errors[name] = "".join(traceback.format_exception(exc)[-3:]).strip()
+            log(f"{name} failed: {errors[name]}")
+        save()
+
     with tempfile.TemporaryDirectory(prefix="cramplog-bench-") as tmp:
         workdir = Path(tmp)
-        if "help" not in a.skip:
+
+        def do_help() -> None:
             log("cramplog --help …")
             results["help"] = bench_help(help_repeat)
-        need_corpus = {"year", "reference", "squad"} - set(a.skip)
-        if need_corpus:
+
+        part("help", do_help)
+        if {"year", "reference", "squad"} - set(a.skip):
             team = ensure_corpus(a.cache, athletes, years, a.seed, a.jobs)
             year = team / "athlete_000"
             doc["corpus"] = {
@@ -838,46 +866,56 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "year": corpus_stats(year),
                 "squad": corpus_stats(team),
             }
-            if "year" not in a.skip:
+
+            def do_year() -> None:
                 cold, warm = bench_year(year, workdir, today, repeat, warm_repeat)
                 results["cold_year"], results["warm_year"] = cold, warm
-            if "reference" not in a.skip:
+
+            def do_reference() -> None:
                 log("the year's files with fitparse/gpxpy alone (slow) …")
-                results["reference"] = bench_reference(year, a.reference_fraction)
+                results["reference"] = ref = bench_reference(year, a.reference_fraction)
                 results["fast_inprocess"] = bench_fast_inprocess(year)
                 cold_wall = results.get("cold_year", {}).get("wall_s")
                 cold_cpu = results.get("cold_year", {}).get("cpu_s")
-                ref = results["reference"]
                 if cold_wall:
                     results["speedup_vs_reference"] = round(ref["wall_s"] / cold_wall, 1)
                 if cold_cpu:
                     results["speedup_cpu"] = round(ref["cpu_s"] / cold_cpu, 1)
-            if "squad" not in a.skip:
+
+            def do_squad() -> None:
                 results["squad_cold"] = bench_squad(team, workdir, today, a.squad_repeat)
-            if a.profile and "year" not in a.skip:
+
+            def do_profile() -> None:
                 log("profiling …")
                 doc["profiles"] = profile_year(year, workdir, today, a.profile_top)
-        if "realdata" not in a.skip:
+
+            part("year", do_year)
+            part("reference", do_reference)
+            part("squad", do_squad)
+            if a.profile:
+                part("profile", do_profile)
+
+        def do_realdata() -> None:
             root = find_realdata(a.realdata)
             if root is None:
                 log("no realdata folder: skipped")
                 results["realdata"] = None
-            else:
-                log(f"real files in {root} …")
-                results["realdata"] = bench_realdata(
-                    root, a.realdata_repeat or (1 if quick else 3), 30_000 if quick else None
-                )
-    doc["machine"]["loadavg_end"] = loadavg()
-    doc["elapsed_s"] = round(time.perf_counter() - t_start, 1)
-    doc["targets"] = evaluate(results)
+                return
+            log(f"real files in {root} …")
+            results["realdata"] = bench_realdata(
+                root, a.realdata_repeat or (1 if quick else 3), 30_000 if quick else None
+            )
+
+        part("realdata", do_realdata)
+    save()
     print_table(doc)
     for stage, text in doc["profiles"].items():
         print(f"\n--- profile: {stage} ---\n{text}")
+    for name, text in errors.items():
+        print(f"\n--- {name} FAILED ---\n{text}")
     if a.json:
-        a.json.parent.mkdir(parents=True, exist_ok=True)
-        a.json.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
         log(f"wrote {a.json}")
-    return 0
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":

@@ -17,10 +17,11 @@ SCRIPT = REPO / "benchmarks" / "run.py"
 
 
 def _tiny_realdata(dest: Path) -> Path:
-    """One small real FIT and GPX file (when ../shared/realdata is there), else an empty tree."""
+    """One small real FIT, GPX and TCX file (when ../shared/realdata is there), else an empty tree."""
     for sub, name in (
         ("fit", "dtcooper_python-fitpars__garmin-fenix-5-run.fit"),
         ("gpx", "tkrajina_gpxpy__Mojstrovka.gpx"),
+        ("tcx", "GoldenCheeta_GoldenCheetah__10kUNLP2014-Garmin15.tcx"),
     ):
         (dest / sub).mkdir(parents=True, exist_ok=True)
         src = REALDATA / sub / name if REALDATA is not None else None
@@ -40,7 +41,8 @@ def test_quick_benchmark_writes_its_json(tmp_path: Path) -> None:
 
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["schema_version"] == 1
-    assert {"machine", "git", "config", "corpus", "results", "targets"} <= doc.keys()
+    assert doc["errors"] == {}
+    assert {"machine", "git", "config", "corpus", "results", "targets", "errors"} <= doc.keys()
     assert doc["config"]["quick"] is True
     assert doc["corpus"]["year"]["files"] > 0
 
