@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cramplog.ingest.geo import cumulative_distance, hysteresis_totals
 from cramplog.model import Stream
 
 GRID_M = 10.0
@@ -39,45 +40,6 @@ class DescentStats:
     e15_km: float
     min_le10: float | None  # None when the stream has no usable time
     longest_descent_m: float
-
-
-def _turning_points(z: np.ndarray, band: float) -> list[float]:
-    """Elevations of the alternating highs and lows that differ by more than ``band``."""
-    pts = [float(z[0])]
-    direction = 0  # +1 climbing, -1 descending, 0 not yet moved beyond the band
-    ext = float(z[0])
-    for raw in z[1:]:
-        v = float(raw)
-        if direction == 0:
-            if abs(v - pts[0]) > band:
-                direction, ext = (1 if v > pts[0] else -1), v
-        elif direction == 1:
-            if v > ext:
-                ext = v
-            elif ext - v > band:
-                pts.append(ext)
-                direction, ext = -1, v
-        else:
-            if v < ext:
-                ext = v
-            elif v - ext > band:
-                pts.append(ext)
-                direction, ext = 1, v
-    if direction != 0:
-        pts.append(ext)
-    return pts
-
-
-def hysteresis_totals(z: np.ndarray, band: float = HYSTERESIS_M) -> tuple[float, float, float]:
-    """(ascent, descent, largest single descent) of a profile with a dead band of ``band``."""
-    if len(z) < 2:
-        return 0.0, 0.0, 0.0
-    pts = np.asarray(_turning_points(z, band))
-    d = np.diff(pts)
-    ascent = float(d[d > 0].sum())
-    descent = float(abs(d[d < 0].sum()))
-    largest = float(-d.min()) if len(d) and d.min() < 0 else 0.0
-    return ascent, descent, largest
 
 
 def smooth_profile(
@@ -122,7 +84,7 @@ def descent_stats(
     if prof is None:
         return None
     grid, zg, tg = prof
-    ascent, descent, largest = hysteresis_totals(zg)
+    ascent, descent, largest = hysteresis_totals(zg, HYSTERESIS_M)
     step = max(1, int(round(GRADE_M / GRID_M)))
     idx = np.arange(0, len(grid), step)
     if idx[-1] != len(grid) - 1:
@@ -148,18 +110,6 @@ def descent_stats(
     )
 
 
-def distance_from_latlon(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """Cumulative haversine distance (m); NaN positions add nothing."""
-    lat_r = np.radians(np.asarray(lat, dtype=float))
-    lon_r = np.radians(np.asarray(lon, dtype=float))
-    dlat = np.diff(lat_r)
-    dlon = np.diff(lon_r)
-    h = np.sin(dlat / 2) ** 2 + np.cos(lat_r[:-1]) * np.cos(lat_r[1:]) * np.sin(dlon / 2) ** 2
-    step = 2 * 6371008.8 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
-    step = np.where(np.isfinite(step), step, 0.0)
-    return np.concatenate(([0.0], np.cumsum(step)))
-
-
 def stream_distance(s: Stream | None) -> np.ndarray | None:
     """Cumulative distance (m): the distance channel, else from positions; None if neither."""
     if s is None:
@@ -167,7 +117,7 @@ def stream_distance(s: Stream | None) -> np.ndarray | None:
     if s.distance_m is not None and np.isfinite(s.distance_m).sum() >= 2:
         return np.asarray(s.distance_m, dtype=float)
     if s.lat_deg is not None and s.lon_deg is not None and np.isfinite(s.lat_deg).sum() >= 2:
-        return distance_from_latlon(s.lat_deg, s.lon_deg)
+        return cumulative_distance(s.lat_deg, s.lon_deg)
     return None
 
 

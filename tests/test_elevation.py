@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cramplog.elevation import descent_stats, distance_from_latlon, hysteresis_totals
+from cramplog.elevation import descent_stats
+from cramplog.ingest.geo import cumulative_distance, hysteresis_totals
 
 
 def up_down(step: float = 5.0) -> tuple[np.ndarray, np.ndarray]:
@@ -89,8 +90,10 @@ def test_hysteresis_band() -> None:
     assert (up, down, largest) == (27.0, 7.0, 7.0)
 
 
-def test_haversine_distance() -> None:
+def test_track_distance_on_the_ellipsoid() -> None:
     lat = np.array([0.0, 0.0, 0.0])
     lon = np.array([0.0, 0.001, 0.002])
-    d = distance_from_latlon(lat, lon)
-    assert d[-1] == pytest.approx(2 * 111.195, rel=1e-3)
+    d = cumulative_distance(lat, lon)
+    assert d is not None
+    # along the equator 0.001 degree of longitude is a x pi/180 / 1000 = 111.3195 m (WGS84)
+    assert d[-1] == pytest.approx(2 * 111.3195, rel=1e-5)

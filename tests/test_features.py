@@ -183,5 +183,6 @@ def test_distance_from_positions_when_no_distance_channel() -> None:
     z = np.linspace(600.0, 0.0, n)  # −6 % all the way
     s = Stream(t_s=np.arange(n) * 3.0, lat_deg=lat, lon_deg=lon, elevation_m=z)
     f = compute_features(Activity(sport="running", start=START, stream=s), Profile(name="x"), HR)
-    assert f.distance_m == pytest.approx(10007.5, rel=1e-3)
+    # 0.09 degree of longitude on the WGS84 equator: a * pi / 180 * 0.09 = 10018.8 m
+    assert f.distance_m == pytest.approx(6378137.0 * np.pi / 180 * 0.09, rel=1e-4)
     assert f.descent_m == pytest.approx(600, abs=5) and f.e10_km == 0.0

@@ -54,24 +54,50 @@ def cumulative_distance(lat: np.ndarray, lon: np.ndarray) -> np.ndarray | None:
     return out
 
 
-def climb(elevation: np.ndarray, threshold_m: float = 3.0) -> tuple[float, float] | None:
-    """Ascent and descent (m) with a hysteresis of ``threshold_m``; ``None`` without elevation.
+def _turning_points(z: np.ndarray, band: float) -> list[float]:
+    """Elevations of the alternating highs and lows that differ by more than ``band``."""
+    pts = [float(z[0])]
+    direction = 0  # +1 climbing, -1 descending, 0 not yet moved beyond the band
+    ext = float(z[0])
+    for v in z[1:].tolist():
+        if direction == 0:
+            if abs(v - pts[0]) > band:
+                direction, ext = (1 if v > pts[0] else -1), v
+        elif direction == 1:
+            if v > ext:
+                ext = v
+            elif ext - v > band:
+                pts.append(ext)
+                direction, ext = -1, v
+        else:
+            if v < ext:
+                ext = v
+            elif v - ext > band:
+                pts.append(ext)
+                direction, ext = 1, v
+    if direction != 0:
+        pts.append(ext)
+    return pts
 
-    A reversal counts only once the elevation has moved ``threshold_m`` past the last turning
-    point; while climbing (or descending) every further metre counts. This removes GPS and
-    barometer jitter without flattening real climbs.
-    """
-    e = elevation[np.isfinite(elevation)]
-    if len(e) == 0:
+
+def hysteresis_totals(z: np.ndarray, band: float = 3.0) -> tuple[float, float, float]:
+    """(ascent, descent, largest single descent) in m of a profile with a dead band of
+    ``band`` m: a reversal counts only once it exceeds the band, which removes GPS and
+    barometer jitter without flattening real climbs. NaN samples are skipped."""
+    z = np.asarray(z, dtype=float)
+    z = z[np.isfinite(z)]
+    if len(z) < 2:
+        return 0.0, 0.0, 0.0
+    d = np.diff(np.asarray(_turning_points(z, band)))
+    ascent = float(d[d > 0].sum())
+    descent = float(abs(d[d < 0].sum()))
+    largest = float(-d.min()) if len(d) and d.min() < 0 else 0.0
+    return ascent, descent, largest
+
+
+def climb(elevation: np.ndarray, threshold_m: float = 3.0) -> tuple[float, float] | None:
+    """Ascent and descent (m) with a hysteresis of ``threshold_m``; ``None`` without elevation."""
+    if not np.isfinite(elevation).any():
         return None
-    up = down = 0.0
-    ref = float(e[0])
-    direction = 0  # +1 climbing, -1 descending, 0 not yet moved past the threshold
-    for v in e[1:].tolist():
-        if v > ref and (direction == 1 or v >= ref + threshold_m):
-            up += v - ref
-            ref, direction = v, 1
-        elif v < ref and (direction == -1 or v <= ref - threshold_m):
-            down += ref - v
-            ref, direction = v, -1
+    up, down, _ = hysteresis_totals(elevation, threshold_m)
     return up, down
