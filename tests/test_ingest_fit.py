@@ -357,7 +357,7 @@ def test_elevation_gain_hysteresis() -> None:
 
 
 def test_messages_to_activities_uses_session_summary() -> None:
-    from cramplog.ingest.fitmessages import FitMessages
+    from cramplog.ingest.fitmessages import FitMessages, Records
 
     t0 = datetime(2024, 5, 1, 6, 0, tzinfo=timezone.utc)
     from datetime import timedelta
@@ -375,7 +375,7 @@ def test_messages_to_activities_uses_session_summary() -> None:
         for i in range(10)
     ]
     msgs = FitMessages(
-        record=recs,
+        record=Records.from_rows(recs),
         session=[
             {
                 "start_time": t0,
@@ -404,6 +404,8 @@ def test_messages_to_activities_uses_session_summary() -> None:
     s = act.stream
     assert s is not None
     assert list(s.t_s) == list(range(10))
+    assert s.hr_bpm is not None and s.cadence_spm is not None
+    assert s.lat_deg is not None and s.lon_deg is not None
     assert np.isnan(s.hr_bpm[1]) and s.hr_bpm[0] == 140
     assert s.lat_deg[0] == pytest.approx(45, abs=1e-6) and s.lon_deg[0] == pytest.approx(
         7, abs=1e-6

@@ -2,8 +2,8 @@
 
 Two layers, so the decoder can be swapped without touching callers:
 
-1. ``decode_fit(data)`` -> ``FitMessages``: the messages cramplog uses as plain dicts (see
-   ``cramplog.ingest.fitmessages``). The fast numpy decoder (``fitfast``) runs first; fitparse
+1. ``decode_fit(data)`` -> ``FitMessages``: the messages cramplog uses, records as columns and
+   the few others as plain dicts (see ``cramplog.ingest.fitmessages``). The fast numpy decoder (``fitfast``) runs first; fitparse
    is the reference and the fallback for anything the fast path does not support.
 2. ``messages_to_activities(msgs, name)`` -> ``ParseResult``: one Activity per session.
 """
@@ -20,7 +20,9 @@ from cramplog.ingest.fitmessages import (
     MIN_DATE_TIME,
     FitMessages,
     Msg,
+    Records,
     decode_fitparse,
+    fit_seconds,
     looks_like_fit,
 )
 from cramplog.model import RUNNING_SPORTS, Activity, ParseResult, Stream
@@ -101,15 +103,7 @@ def parse_fit(data: bytes, name: str) -> ParseResult:
 # --------------------------------------------------------------------------- helpers
 
 
-def _fit_s(value: Any) -> float | None:
-    """A date_time value as FIT seconds (device-relative values stay small)."""
-    if isinstance(value, _dt.datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value.timestamp() - FIT_EPOCH_S
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    return None
+_fit_s = fit_seconds
 
 
 def _num(value: Any) -> float | None:
@@ -123,6 +117,12 @@ def _positive(value: Any) -> float | None:
     """A summary value where 0 means "not measured" (heart rate): None unless > 0."""
     f = _num(value)
     return f if f is not None and f > 0 else None
+
+
+def _heart_rate(value: Any) -> float | None:
+    """A summary heart rate: None unless a heart can beat it (0 < hr <= HR_MAX_VALID)."""
+    f = _positive(value)
+    return f if f is not None and f <= HR_MAX_VALID else None
 
 
 def _datetime(fit_s: float) -> _dt.datetime:
@@ -268,25 +268,29 @@ def _last_valid(arr: np.ndarray | None) -> float | None:
 # --------------------------------------------------------------------------- streams
 
 
-def _column(rows: list[Msg], *names: str) -> np.ndarray | None:
-    """Per-row float values of the first name present (NaN where none); None if never."""
+def _column(records: Records, idx: np.ndarray, *names: str) -> np.ndarray | None:
+    """Values of records ``idx``: per record the first of ``names`` with a value (NaN where
+    none); None when no record of ``idx`` has any of them."""
     import numpy as np
 
-    out = np.full(len(rows), np.nan)
-    seen = False
-    for name in reversed(names):  # earlier names win: written last
-        vals = [r.get(name) for r in rows]
-        if all(v is None for v in vals):
+    out = None
+    for name in names:
+        col = records.columns.get(name)
+        if col is None:
             continue
-        col = np.array([v if isinstance(v, (int, float)) else np.nan for v in vals], dtype=float)
-        ok = np.isfinite(col)
-        out[ok] = col[ok]
-        seen = True
-    return out if seen else None
+        vals = col[idx]  # a copy
+        if out is None:
+            out = vals
+        else:
+            missing = np.isnan(out)
+            out[missing] = vals[missing]
+    return out if out is not None and not np.isnan(out).all() else None
 
 
-def build_stream(rows: list[Msg], times: np.ndarray, start_s: float, sport: str) -> Stream:
-    """The Stream of records ``rows`` at FIT seconds ``times`` (sorted), relative to start.
+def build_stream(
+    records: Records, idx: np.ndarray, times: np.ndarray, start_s: float, sport: str
+) -> Stream:
+    """The Stream of records ``idx`` at FIT seconds ``times`` (sorted), relative to start.
 
     Records sharing a timestamp (some apps write position and distance as two records) are
     merged: per channel the first valid value wins.
@@ -310,18 +314,18 @@ def build_stream(rows: list[Msg], times: np.ndarray, start_s: float, sport: str)
     def has_data(col: np.ndarray | None) -> np.ndarray | None:
         return col if col is not None and np.isfinite(col).any() else None
 
-    hr = _column(rows, "heart_rate")
+    hr = _column(records, idx, "heart_rate")
     if hr is not None:
         hr[(hr <= 0) | (hr > HR_MAX_VALID)] = np.nan
-    cadence = _column(rows, "cadence")
+    cadence = _column(records, idx, "cadence")
     if cadence is not None:
-        frac = _column(rows, "fractional_cadence")
+        frac = _column(records, idx, "fractional_cadence")
         if frac is not None:
             cadence = cadence + np.nan_to_num(frac)
         if sport in _STRIDE_CADENCE_SPORTS:
             cadence = cadence * 2.0
-    lat = _column(rows, "position_lat")
-    lon = _column(rows, "position_long")
+    lat = _column(records, idx, "position_lat")
+    lon = _column(records, idx, "position_long")
     if lat is not None and lon is not None:
         lat = lat * SEMICIRCLE_DEG
         lon = lon * SEMICIRCLE_DEG
@@ -332,11 +336,11 @@ def build_stream(rows: list[Msg], times: np.ndarray, start_s: float, sport: str)
         lat = lon = None
     return Stream(
         t_s=t_unique - start_s,
-        distance_m=has_data(merged(_column(rows, "distance"))),
-        elevation_m=has_data(merged(_column(rows, "enhanced_altitude", "altitude"))),
+        distance_m=has_data(merged(_column(records, idx, "distance"))),
+        elevation_m=has_data(merged(_column(records, idx, "enhanced_altitude", "altitude"))),
         hr_bpm=has_data(merged(hr)),
-        speed_mps=has_data(merged(_column(rows, "enhanced_speed", "speed"))),
-        temperature_c=has_data(merged(_column(rows, "temperature"))),
+        speed_mps=has_data(merged(_column(records, idx, "enhanced_speed", "speed"))),
+        temperature_c=has_data(merged(_column(records, idx, "temperature"))),
         cadence_spm=has_data(merged(cadence)),
         lat_deg=has_data(merged(lat)),
         lon_deg=has_data(merged(lon)),
@@ -381,11 +385,8 @@ def messages_to_activities(msgs: FitMessages, name: str) -> ParseResult:
         raise InputError(f"{name}: not a FIT file (no '.FIT' signature in the header)")
 
     # Record times in FIT seconds; dates (>= 0x10000000) and device-relative seconds.
-    rec_rows = msgs.record
-    rec_t = np.array(
-        [t if (t := _fit_s(r.get("timestamp"))) is not None else np.nan for r in rec_rows],
-        dtype=float,
-    )
+    records = msgs.record
+    rec_t = records.timestamps
     session_rows = msgs.session
     has_dates = bool(np.any(rec_t >= MIN_DATE_TIME)) or any(
         (s := _fit_s(r.get("start_time"))) is not None and s >= MIN_DATE_TIME for r in session_rows
@@ -401,7 +402,7 @@ def messages_to_activities(msgs: FitMessages, name: str) -> ParseResult:
     else:
         anchor = _relative_anchor(msgs)
         if anchor is None:
-            if not rec_rows and not session_rows:
+            if not records and not session_rows:
                 raise InputError(f"{name}: no activity records or sessions in this FIT file")
             raise InputError(
                 f"{name}: the FIT file has no dates (device-relative times only), "
@@ -445,7 +446,7 @@ def messages_to_activities(msgs: FitMessages, name: str) -> ParseResult:
             sel = (which == i) & (t_kept <= end_s + END_SLACK_S)
             dropped += int(((which == i) & ~sel).sum())
             idx = rec_idx[sel]
-            act = _activity_from_session(row, start_s, idx, rec_rows, rec_t, device, offset)
+            act = _activity_from_session(row, start_s, idx, records, rec_t, device, offset)
             prev_distance = _rebase_distance(act.stream, prev_distance)
             activities.append(act)
         dropped += int((which < 0).sum())
@@ -456,7 +457,7 @@ def messages_to_activities(msgs: FitMessages, name: str) -> ParseResult:
             f"{name}: no session message (file truncated?); activity built from "
             f"{len(rec_idx)} records"
         )
-        activities.append(_activity_from_records(msgs, rec_idx, rec_rows, rec_t, device, offset))
+        activities.append(_activity_from_records(msgs, rec_idx, records, rec_t, device, offset))
     else:
         raise InputError(f"{name}: no activity records or sessions in this FIT file")
     return ParseResult(activities=activities, warnings=warnings)
@@ -494,7 +495,7 @@ def _activity_from_session(
     row: Msg,
     start_s: float,
     idx: np.ndarray,
-    rec_rows: list[Msg],
+    records: Records,
     rec_t: np.ndarray,
     device: str | None,
     offset: int | None,
@@ -503,7 +504,7 @@ def _activity_from_session(
     stream = None
     if len(idx):
         idx = _ordered(idx, rec_t)
-        stream = build_stream([rec_rows[i] for i in idx], rec_t[idx], start_s, sport)
+        stream = build_stream(records, idx, rec_t[idx], start_s, sport)
     distance = _num(row.get("total_distance"))
     if distance is None and stream is not None:
         distance = _stream_distance(stream)
@@ -522,8 +523,8 @@ def _activity_from_session(
         distance_m=distance,
         ascent_m=ascent,
         descent_m=descent,
-        hr_avg=_positive(row.get("avg_heart_rate")),
-        hr_max=_positive(row.get("max_heart_rate")),
+        hr_avg=_heart_rate(row.get("avg_heart_rate")),
+        hr_max=_heart_rate(row.get("max_heart_rate")),
         temp_min_c=_num(row.get("min_temperature")),
         temp_avg_c=_num(row.get("avg_temperature")),
         temp_max_c=_num(row.get("max_temperature")),
@@ -542,7 +543,7 @@ def _stream_distance(stream: Stream) -> float | None:
 def _activity_from_records(
     msgs: FitMessages,
     idx: np.ndarray,
-    rec_rows: list[Msg],
+    records: Records,
     rec_t: np.ndarray,
     device: str | None,
     offset: int | None,
@@ -553,7 +554,7 @@ def _activity_from_records(
     start_s = float(rec_t[idx[0]])
     sport_row = next((r for r in msgs.lap if r.get("sport") is not None), {})
     sport = map_sport(sport_row.get("sport"), sport_row.get("sub_sport"))
-    stream = build_stream([rec_rows[i] for i in idx], rec_t[idx], start_s, sport)
+    stream = build_stream(records, idx, rec_t[idx], start_s, sport)
     gain = stream_gain_m(stream)
 
     def stat(arr: np.ndarray | None, fn: Any) -> float | None:

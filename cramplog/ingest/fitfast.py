@@ -5,11 +5,15 @@ for the kinds cramplog reads. It uses fitparse's profile tables (names, scales, 
 enum values, subfields, components), so units agree by construction.
 
 1. The walk reads only the 1-byte header of each data message and jumps by the size its
-   definition gives; definitions are parsed (endianness per definition, developer fields
-   counted in the size and skipped). Chained FIT files are followed; damage stops the walk
-   and everything before it is kept, with a "stopped at byte N" warning.
-2. Data messages of one definition are gathered into an (n, size) byte matrix; each field is
-   a strided column viewed with its base type's dtype. Invalid values become None.
+   definition gives (a few Python operations per message: a table lookup by header byte, an
+   append of the body offset); definitions are parsed (endianness per definition, developer
+   fields counted in the size and skipped). Chained FIT files are followed; damage stops the
+   walk and everything before it is kept, with a "stopped at byte N" warning. Byte offsets
+   order the messages (file order).
+2. Data messages of one definition are viewed as a numpy structured array (no copy when they
+   are back to back, else one gather); each field is a column with its base type's dtype.
+3. ``record`` messages become ``Records`` columns (float64, NaN where invalid) without any
+   per-record Python object; the few other messages become dicts (invalid values left out).
 
 Supported beyond plain fields: compressed-timestamp headers, subfields, bit-packed components
 (including accumulated ones such as compressed_speed_distance), array fields (first valid
@@ -21,6 +25,7 @@ type (COROS PACE 2) is skipped where fitparse stops reading the file.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +34,9 @@ from cramplog.ingest.fitmessages import (
     MIN_DATE_TIME,
     FitMessages,
     Msg,
+    Records,
     looks_like_fit,
+    numeric_type,
 )
 
 TIMESTAMP_NUM = 253
@@ -79,28 +86,26 @@ class _FieldDef:
     num: int
     offset: int  # within the message body
     size: int
-    base: Any  # fitparse BaseType
+    base: Any  # fitparse BaseType; None for a size that is not a multiple of it
 
 
 @dataclass
 class _Def:
-    serial: int  # position in the file's message sequence
+    pos: int  # byte offset of the definition message (orders it among the data messages)
     global_num: int
     endian: str
     fields: list[_FieldDef]
     size: int
-    seqs: list[int] = field(default_factory=list)  # data messages using it: sequence number
-    offsets: list[int] = field(default_factory=list)  # ... and body offset
-    time_offsets: list[int] = field(default_factory=list)  # compressed header, else -1
+    offsets: list[int] = field(default_factory=list)  # body offsets of its data messages
+    cache: list[tuple[Any, Any] | None] | None = None  # per field: (values, valid), 2-D
 
 
 @dataclass
 class _Walk:
     defs: list[_Def]
-    order: list[_Def]  # the definition of every data message, in file order
-    compressed: bool
+    compressed: dict[int, int]  # body offset of a compressed-header message -> time offset
     warnings: list[str]
-    part_starts: list[int]  # sequence numbers where a chained FIT file begins
+    part_starts: list[int]  # byte offsets where a chained FIT file's messages begin
 
 
 def _walk(data: bytes) -> _Walk:
@@ -108,12 +113,14 @@ def _walk(data: bytes) -> _Walk:
 
     n = len(data)
     defs: list[_Def] = []
-    order: list[_Def] = []
     warnings: list[str] = []
     part_starts: list[int] = []
-    compressed = False
+    compressed: dict[int, int] = {}
     pos = 0
-    seq = 0
+    # Per normal header byte (0..0x3F: bits 4-5 reserved, so 4 bytes share a local type):
+    # 1 + the body size of its local type's definition (0: undefined), and the offsets list.
+    steps = [0] * 64
+    lists: list[list[int]] = [[] for _ in range(64)]
     try:
         while True:
             if pos + 12 > n or data[pos + 8 : pos + 12] != b".FIT":
@@ -124,70 +131,69 @@ def _walk(data: bytes) -> _Walk:
             data_size = int.from_bytes(data[pos + 4 : pos + 8], "little")
             pos += max(hsize, 12)
             end = pos + data_size
-            local: dict[int, _Def] = {}
-            part_starts.append(seq)
-            while pos < end:
-                if pos >= n:
-                    raise EOFError("file ends before the size its header gives")
+            lim = min(end, n)
+            steps = [0] * 64
+            part_starts.append(pos)
+            while pos < lim:
                 h = data[pos]
-                if h & 0x80:
-                    d = local.get((h >> 5) & 0x3)
-                    if d is None:
-                        raise ValueError(f"data message for undefined local type {(h >> 5) & 3}")
-                    if pos + 1 + d.size > n:
+                if h < 0x40:  # normal data message: the bulk, kept to a few operations
+                    step = steps[h]
+                    if step:
+                        lists[h].append(pos + 1)
+                        pos += step
+                        continue
+                    raise ValueError(f"data message for undefined local type {h & 0xF}")
+                if h & 0x80:  # compressed timestamp header
+                    lt = (h >> 5) & 0x3
+                    step = steps[lt]
+                    if not step:
+                        raise ValueError(f"data message for undefined local type {lt}")
+                    if pos + step > n:
                         raise EOFError("file ends inside a data message")
-                    d.seqs.append(seq)
-                    d.offsets.append(pos + 1)
-                    d.time_offsets.append(h & 0x1F)
-                    compressed = True
-                    order.append(d)
-                    seq += 1
-                    pos += 1 + d.size
-                elif h & 0x40:
-                    if pos + 6 > n:
+                    lists[lt].append(pos + 1)
+                    compressed[pos + 1] = h & 0x1F
+                    pos += step
+                    continue
+                # definition message
+                if pos + 6 > n:
+                    raise EOFError("file ends inside a definition")
+                endian = ">" if data[pos + 2] else "<"
+                gnum = int.from_bytes(data[pos + 3 : pos + 5], "big" if endian == ">" else "little")
+                nf = data[pos + 5]
+                p = pos + 6
+                if p + 3 * nf + (1 if h & 0x20 else 0) > n:
+                    raise EOFError("file ends inside a definition")
+                fields = []
+                off = 0
+                for _ in range(nf):
+                    num, size, bt = data[p], data[p + 1], data[p + 2]
+                    base = BASE_TYPES.get(bt, BASE_TYPE_BYTE)
+                    if size % base.size:
+                        base = None  # fitparse stops here; the SDK reads it as bytes
+                    fields.append(_FieldDef(num, off, size, base))
+                    off += size
+                    p += 3
+                if h & 0x20:
+                    ndev = data[p]
+                    p += 1
+                    if p + 3 * ndev > n:
                         raise EOFError("file ends inside a definition")
-                    endian = ">" if data[pos + 2] else "<"
-                    gnum = int.from_bytes(
-                        data[pos + 3 : pos + 5], "big" if endian == ">" else "little"
-                    )
-                    nf = data[pos + 5]
-                    p = pos + 6
-                    if p + 3 * nf + (1 if h & 0x20 else 0) > n:
-                        raise EOFError("file ends inside a definition")
-                    fields = []
-                    off = 0
-                    for _ in range(nf):
-                        num, size, bt = data[p], data[p + 1], data[p + 2]
-                        base = BASE_TYPES.get(bt, BASE_TYPE_BYTE)
-                        if size % base.size:
-                            base = None  # fitparse stops here; the SDK reads it as bytes
-                        fields.append(_FieldDef(num, off, size, base))
-                        off += size
-                        p += 3
-                    if h & 0x20:
-                        ndev = data[p]
-                        p += 1
-                        if p + 3 * ndev > n:
-                            raise EOFError("file ends inside a definition")
-                        off += sum(data[p + 3 * i + 1] for i in range(ndev))
-                        p += 3 * ndev
-                    d = _Def(seq, gnum, endian, fields, off)
-                    defs.append(d)
-                    local[h & 0xF] = d
-                    seq += 1
-                    pos = p
-                else:
-                    d = local.get(h & 0xF)
-                    if d is None:
-                        raise ValueError(f"data message for undefined local type {h & 0xF}")
-                    if pos + 1 + d.size > n:
-                        raise EOFError("file ends inside a data message")
-                    d.seqs.append(seq)
-                    d.offsets.append(pos + 1)
-                    d.time_offsets.append(-1)
-                    order.append(d)
-                    seq += 1
-                    pos += 1 + d.size
+                    off += sum(data[p + 3 * i + 1] for i in range(ndev))
+                    p += 3 * ndev
+                d = _Def(pos, gnum, endian, fields, off)
+                defs.append(d)
+                lt = h & 0xF
+                for hb in (lt, lt | 0x10, lt | 0x20, lt | 0x30):
+                    steps[hb] = 1 + off
+                    lists[hb] = d.offsets
+                pos = p
+            if pos > n:
+                # the last data message runs past the end of the file: it is not kept
+                last = max((lst for lst in lists if lst), key=lambda lst: lst[-1])
+                pos = last.pop() - 1
+                raise EOFError("file ends inside a data message")
+            if pos < end:
+                raise EOFError("file ends before the size its header gives")
             if pos + 2 > n:
                 raise EOFError("file ends before its CRC")
             pos += 2  # CRC (not checked: damaged files are read as far as they go)
@@ -195,27 +201,59 @@ def _walk(data: bytes) -> _Walk:
                 break
     except (ValueError, EOFError, IndexError) as exc:
         warnings.append(f"stopped at byte {pos}: {exc}")
-    return _Walk(defs, order, compressed, warnings, part_starts)
+    return _Walk(defs, compressed, warnings, part_starts)
 
 
 # ------------------------------------------------------------------------- column decoding
 
 
-def _columns(buf: Any, d: _Def, fd: _FieldDef) -> tuple[Any, Any]:
-    """(values (n, count), valid (n, count)) of one field over all messages of ``d``."""
+def _fields(data: bytes, d: _Def) -> list[tuple[Any, Any] | None]:
+    """Per field of ``d``: (values (n, count), valid (n, count)) over all its messages, or None
+    for a field that is not read (no base type, string). Cached on ``d``."""
     import numpy as np
 
-    offs = np.asarray(d.offsets, dtype=np.int64) + fd.offset
-    mat = buf[offs[:, None] + np.arange(fd.size)]
-    name = fd.base.name
-    arr = np.ascontiguousarray(mat).view(np.dtype(d.endian + _DTYPE[name]))
-    if name in ("float32", "float64"):
-        valid = ~np.isnan(arr)
-    elif name == "byte":
-        valid = np.repeat(~(mat == 0xFF).all(axis=1, keepdims=True), arr.shape[1], axis=1)
-    else:
-        valid = arr != _INVALID[name]
-    return arr, valid
+    if d.cache is not None:
+        return d.cache
+    n = len(d.offsets)
+    names: list[str] = []
+    formats: list[Any] = []
+    offsets: list[int] = []
+    for i, fd in enumerate(d.fields):
+        if fd.base is None or fd.base.name == "string":
+            continue
+        if fd.size == 0:
+            # (kept as it was: a ValueError, so decode_fit falls back to fitparse)
+            raise ValueError("a field of size 0")
+        code = _DTYPE[fd.base.name]
+        count = fd.size // fd.base.size
+        names.append(f"f{i}")
+        formats.append((np.dtype(d.endian + code), (count,)))
+        offsets.append(fd.offset)
+    cache: list[tuple[Any, Any] | None] = [None] * len(d.fields)
+    if names:
+        sdt = np.dtype({"names": names, "formats": formats, "offsets": offsets, "itemsize": d.size})
+        first = d.offsets[0]
+        step = d.size + 1
+        if d.offsets[-1] - first == (n - 1) * step:  # back to back: a strided view, no copy
+            rec = np.ndarray((n,), dtype=sdt, buffer=data, offset=first, strides=(step,))
+        else:
+            buf = np.frombuffer(data, dtype=np.uint8)
+            idx = np.asarray(d.offsets, dtype=np.intp)[:, None] + np.arange(d.size)
+            rec = buf[idx].view(sdt).reshape(n)
+        for i, fd in enumerate(d.fields):
+            if fd.base is None or fd.base.name == "string":
+                continue
+            arr = rec[f"f{i}"]
+            name = fd.base.name
+            if name in ("float32", "float64"):
+                valid = ~np.isnan(arr)
+            elif name == "byte":
+                valid = np.repeat(~(arr == 0xFF).all(axis=1, keepdims=True), arr.shape[1], axis=1)
+            else:
+                valid = arr != _INVALID[name]
+            cache[i] = (arr, valid)
+    d.cache = cache
+    return cache
 
 
 def _parse_string(raw: bytes) -> str | None:
@@ -254,64 +292,114 @@ def _render(ftype: Any, values: list[Any]) -> list[Any]:
     return values
 
 
-def _scaled(raw: Any, valid: Any, scale: Any, offset: Any) -> list[Any]:
-    """fitparse's scale/offset: float(raw) / scale - offset, None where invalid."""
+_PROCESSED_TYPES = {"date_time", "local_date_time", "bool", "localtime_into_day"}
+
+
+class _Col:
+    """One output column of a definition's messages: a field (or subfield, or component) by
+    name, with its raw values and validity; rendered as Python values or as float64."""
+
+    __slots__ = ("name", "ftype", "raw", "valid", "scale", "offset", "is_array", "strings")
+
+    def __init__(
+        self,
+        name: str,
+        ftype: Any,
+        raw: Any,
+        valid: Any,
+        scale: Any = None,
+        offset: Any = None,
+        is_array: bool = False,
+        strings: list[Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.ftype = ftype
+        self.raw = raw
+        self.valid = valid
+        self.scale = scale
+        self.offset = offset
+        self.is_array = is_array
+        self.strings = strings
+
+    def as_list(self) -> list[Any]:
+        """fitparse's values: scale/offset, enum names, dates; None where invalid."""
+        if self.strings is not None:
+            return _render(self.ftype, self.strings)
+        import numpy as np
+
+        if self.scale or self.offset:
+            vals = self.raw.astype(np.float64)
+            if self.scale:
+                vals = vals / self.scale
+            if self.offset:
+                vals = vals - self.offset
+            out = vals.tolist()
+        else:
+            out = self.raw.tolist()
+        if not self.valid.all():
+            for i in np.flatnonzero(~self.valid).tolist():
+                out[i] = None
+        if self.is_array:
+            return out  # fitparse renders arrays as tuples: no enum names, no dates
+        tname = self.ftype.name
+        if getattr(self.ftype, "values", None) or tname in _PROCESSED_TYPES:
+            return _render(self.ftype, out)
+        return out
+
+    def as_float(self) -> Any:
+        """The same values as float64, NaN where invalid (numeric types only)."""
+        import numpy as np
+
+        vals = self.raw.astype(np.float64)
+        if self.scale:
+            vals /= self.scale
+        if self.offset:
+            vals -= self.offset
+        vals[~self.valid] = np.nan
+        return vals
+
+
+def _rows(cols: list[_Col], n: int) -> list[Msg]:
+    """Dicts of the first valid value per name, in fitparse's field order."""
+    merged: dict[str, list[Any]] = {}
+    for col in cols:
+        vals = col.as_list()
+        prev = merged.get(col.name)
+        merged[col.name] = (
+            vals
+            if prev is None
+            else [a if a is not None else b for a, b in zip(prev, vals, strict=True)]
+        )
+    if not merged:
+        return [{} for _ in range(n)]
+    names = list(merged)
+    return [
+        {k: v for k, v in zip(names, vals, strict=True) if v is not None}
+        for vals in zip(*merged.values(), strict=True)
+    ]
+
+
+def _record_columns(cols: list[_Col], n: int) -> tuple[Any, dict[str, Any]]:
+    """(timestamps, {name: float64}) of one definition's records: first valid value per name."""
     import numpy as np
 
-    if scale or offset:
-        vals = raw.astype(np.float64)
-        if scale:
-            vals = vals / scale
-        if offset:
-            vals = vals - offset
-        out = vals.tolist()
-    else:
-        out = raw.tolist()
-    if not valid.all():
-        for i in np.flatnonzero(~valid).tolist():
-            out[i] = None
-    return out
-
-
-class _Group:
-    """Output columns of one definition, in fitparse's field order."""
-
-    def __init__(self, n: int) -> None:
-        self.n = n
-        # (name, values) with a fixed name, or (None, [(name, value)...]) per row
-        self.cols: list[tuple[str | None, list[Any]]] = []
-
-    def add(self, name: str, values: list[Any]) -> None:
-        self.cols.append((name, values))
-
-    def add_per_row(self, names: list[str | None], values: list[Any]) -> None:
-        self.cols.append((None, list(zip(names, values, strict=True))))
-
-    def rows(self) -> list[Msg]:
-        if all(name is not None for name, _ in self.cols):
-            merged: dict[str, list[Any]] = {}
-            for name, vals in self.cols:
-                assert name is not None
-                prev = merged.get(name)
-                merged[name] = (
-                    vals
-                    if prev is None
-                    else [a if a is not None else b for a, b in zip(prev, vals, strict=True)]
-                )
-            names = list(merged)
-            if not names:
-                return [{} for _ in range(self.n)]
-            return [
-                {k: v for k, v in zip(names, vals, strict=True) if v is not None}
-                for vals in zip(*merged.values(), strict=True)
-            ]
-        out: list[Msg] = [{} for _ in range(self.n)]
-        for name, vals in self.cols:
-            for i, item in enumerate(vals):
-                key, v = (name, item) if name is not None else item
-                if v is not None and key is not None and key not in out[i]:
-                    out[i][key] = v
-        return out
+    ts: Any = None
+    merged: dict[str, Any] = {}
+    for col in cols:
+        if col.strings is not None:
+            continue
+        if col.name == "timestamp":
+            vals = col.as_float()  # date_time: raw FIT seconds
+            ts = vals if ts is None else np.where(np.isnan(ts), vals, ts)
+            continue
+        if not numeric_type(col.ftype):
+            continue
+        vals = col.as_float()
+        prev = merged.get(col.name)
+        merged[col.name] = vals if prev is None else np.where(np.isnan(prev), vals, prev)
+    if ts is None:
+        ts = np.full(n, np.nan)
+    return ts, merged
 
 
 def _first_valid(arr: Any, valid: Any) -> tuple[Any, Any]:
@@ -324,10 +412,16 @@ def _first_valid(arr: Any, valid: Any) -> tuple[Any, Any]:
     return arr[rows, idx], valid.any(axis=1)
 
 
+@functools.cache
+def _wanted() -> dict[int, Any]:
+    from fitparse.profile import MESSAGE_TYPES
+
+    return {num: mt for num, mt in MESSAGE_TYPES.items() if mt.name in KINDS}
+
+
 def decode_fast(data: bytes) -> FitMessages:
     """Decode the kinds cramplog reads; raises ``FastPathUnsupported`` to ask for fitparse."""
     import numpy as np
-    from fitparse.profile import MESSAGE_TYPES
 
     out = FitMessages(decoder="fast")
     if not looks_like_fit(data):
@@ -336,105 +430,170 @@ def decode_fast(data: bytes) -> FitMessages:
         return out
     walk = _walk(data)
     out.warnings.extend(walk.warnings)
-    buf = np.frombuffer(data, dtype=np.uint8)
-    wanted = {num: mt for num, mt in MESSAGE_TYPES.items() if mt.name in KINDS}
+    wanted = _wanted()
 
     comp_ts = _compressed_timestamps(data, walk) if walk.compressed else None
-    accum = _Accumulators(walk, wanted)
+    accum = _Accumulators(data, walk, wanted)
 
-    seqs: dict[str, list[int]] = {k: [] for k in KINDS}
+    offs: dict[str, list[int]] = {k: [] for k in KINDS}
     rows: dict[str, list[Msg]] = {k: [] for k in KINDS}
-    for d in walk.defs:
-        mt = wanted.get(d.global_num)
-        if mt is None or not d.seqs:
-            continue
-        group = _decode_group(buf, data, d, mt, accum)
-        if comp_ts is not None and any(t >= 0 for t in d.time_offsets):
+    rec_parts: list[tuple[list[int], Any, dict[str, Any]]] = []
+    for d in _by_layout(walk.defs, wanted):
+        mt = wanted[d.global_num]
+        n = len(d.offsets)
+        cols = _decode_group(data, d, mt, accum)
+        if comp_ts is not None and any(o in walk.compressed for o in d.offsets):
             from fitparse.profile import FIELD_TYPE_TIMESTAMP
 
-            ts = [comp_ts.get(s) for s in d.seqs]
-            group.add("timestamp", _render(FIELD_TYPE_TIMESTAMP.type, ts))
-        seqs[mt.name].extend(d.seqs)
-        rows[mt.name].extend(group.rows())
+            ts = [comp_ts.get(o) for o in d.offsets]
+            raw = np.array([0 if t is None else t for t in ts], dtype=np.int64)
+            ok = np.array([t is not None for t in ts], dtype=bool)
+            cols.append(_Col("timestamp", FIELD_TYPE_TIMESTAMP.type, raw, ok))
+        if mt.name == "record":
+            rec_parts.append((d.offsets, *_record_columns(cols, n)))
+        else:
+            offs[mt.name].extend(d.offsets)
+            rows[mt.name].extend(_rows(cols, n))
     for kind in KINDS:
-        order = np.argsort(np.asarray(seqs[kind], dtype=np.int64), kind="stable")
+        if kind == "record":
+            continue
+        order = np.argsort(np.asarray(offs[kind], dtype=np.int64), kind="stable")
         kind_rows = rows[kind]
         out.kind(kind).extend(kind_rows[i] for i in order.tolist())
+    out.record = _merge_records(rec_parts)
     return out
 
 
+def _by_layout(defs: list[_Def], wanted: dict[int, Any]) -> list[_Def]:
+    """The wanted definitions with data, those of one layout merged into one (some devices
+    redefine a local type before every few messages: decoded once, not hundreds of times)."""
+    groups: dict[tuple[Any, ...], list[_Def]] = {}
+    for d in defs:
+        if d.global_num not in wanted or not d.offsets:
+            continue
+        key = (
+            d.global_num,
+            d.endian,
+            d.size,
+            *((fd.num, fd.size, fd.base.name if fd.base else None) for fd in d.fields),
+        )
+        groups.setdefault(key, []).append(d)
+    out = []
+    for same in groups.values():
+        if len(same) == 1:
+            out.append(same[0])
+            continue
+        first = same[0]
+        offsets = sorted(o for d in same for o in d.offsets)
+        out.append(
+            _Def(first.pos, first.global_num, first.endian, first.fields, first.size, offsets)
+        )
+    return out
+
+
+def _merge_records(parts: list[tuple[list[int], Any, dict[str, Any]]]) -> Records:
+    """The records of every definition in file order, one column per name (NaN elsewhere)."""
+    import numpy as np
+
+    if not parts:
+        return Records()
+    if len(parts) == 1:
+        _, ts, cols = parts[0]
+        return Records(ts, cols)
+    order = np.argsort(np.concatenate([np.asarray(p[0], dtype=np.int64) for p in parts]))
+    total = len(order)
+    names: dict[str, None] = {}
+    for _, _, cols in parts:
+        names.update(dict.fromkeys(cols))
+    ts = np.concatenate([p[1] for p in parts])[order]
+    columns = {}
+    for name in names:
+        full = np.full(total, np.nan)
+        start = 0
+        for offsets, _, cols in parts:
+            stop = start + len(offsets)
+            col = cols.get(name)
+            if col is not None:
+                full[start:stop] = col
+            start = stop
+        columns[name] = full[order]
+    return Records(ts, columns)
+
+
 def _compressed_timestamps(data: bytes, walk: _Walk) -> dict[int, int]:
-    """Timestamps of compressed-header messages, as fitparse accumulates them."""
+    """Timestamps of compressed-header messages (by body offset), as fitparse accumulates
+    them: in file order, the last timestamp field read plus the header's 5-bit offset."""
+    messages = sorted((o, d) for d in walk.defs for o in d.offsets)  # (offsets are unique)
     out: dict[int, int] = {}
     acc = 0
-    counters: dict[int, int] = {}
-    starts = set(walk.part_starts)
-    seq_of_part = 0
-    for d in walk.order:
-        k = counters.get(id(d), 0)
-        counters[id(d)] = k + 1
-        seq = d.seqs[k]
-        while seq_of_part < len(walk.part_starts) and walk.part_starts[seq_of_part] <= seq:
-            if walk.part_starts[seq_of_part] in starts:
-                acc = 0
-            seq_of_part += 1
+    starts = walk.part_starts
+    k = 0
+    for o, d in messages:
+        while k < len(starts) and starts[k] <= o:
+            acc = 0  # a chained file starts over
+            k += 1
         for fd in d.fields:
             if fd.num == TIMESTAMP_NUM and fd.base is not None and fd.size == 4:
-                o = d.offsets[k] + fd.offset
-                v = int.from_bytes(data[o : o + 4], "big" if d.endian == ">" else "little")
+                v = int.from_bytes(
+                    data[o + fd.offset : o + fd.offset + 4], "big" if d.endian == ">" else "little"
+                )
                 if v != _INVALID.get(fd.base.name, -1):
                     acc = v
-        t_off = d.time_offsets[k]
+        t_off = walk.compressed.get(o, -1)
         if t_off >= 0:
             base = t_off + (acc & ~0x1F)
             if t_off < (acc & 0x1F):
                 base += 0x20
             acc = base
-            out[seq] = base
+            out[o] = base
     return out
 
 
 class _Accumulators:
     """fitparse's accumulated components, replayed in file order (rare: a Python loop)."""
 
-    def __init__(self, walk: _Walk, wanted: dict[int, Any]) -> None:
+    def __init__(self, data: bytes, walk: _Walk, wanted: dict[int, Any]) -> None:
+        self.data = data
         self.walk = walk
         self.wanted = wanted
         self.cache: dict[tuple[int, int], dict[int, int]] = {}
 
-    def values(self, buf: Any, gnum: int, comp: Any) -> dict[int, int]:
-        """Accumulated raw values of ``comp`` by message sequence number."""
+    def values(self, gnum: int, comp: Any) -> dict[int, int]:
+        """Accumulated raw values of ``comp`` by message body offset."""
         key = (gnum, comp.def_num)
         if key in self.cache:
             return self.cache[key]
         mt = self.wanted[gnum]
-        events: list[tuple[int, int, int | None]] = []  # (seq, kind 0=reset 1=value, raw)
+        events: list[tuple[int, int, int | None]] = []  # (offset, kind 0=reset 1=value, raw)
         for d in self.walk.defs:
             if d.global_num != gnum:
                 continue
-            for fd in d.fields:
+            for fi, fd in enumerate(d.fields):
                 f = mt.fields.get(fd.num)
                 comps = [c for c in (f.components or []) if c.accumulate] if f else []
                 if f is None or fd.base is None or not comps:
                     continue
-                events.append((d.serial, 0, None))
+                events.append((d.pos, 0, None))
                 same = [c for c in comps if c.def_num == comp.def_num]
-                if not same or not d.seqs:
+                if not same or not d.offsets:
                     continue
-                arr, valid = _columns(buf, d, fd)
+                got = _fields(self.data, d)[fi]
+                if got is None:
+                    continue
+                arr, valid = got
                 packed, ok, width = _packed(arr, valid, fd)
                 c = same[0]
                 if width is not None and c.bit_offset and c.bit_offset >= width:
                     continue
                 raw = _extract(packed, c)
-                for seq, v, good in zip(d.seqs, raw.tolist(), ok.tolist(), strict=True):
-                    events.append((seq, 1, v if good else None))
+                for o, v, good in zip(d.offsets, raw.tolist(), ok.tolist(), strict=True):
+                    events.append((o, 1, v if good else None))
         events.sort(key=lambda e: (e[0], e[1]))
         out: dict[int, int] = {}
         acc = 0
         max_value = 1 << comp.bits
         mask = max_value - 1
-        for seq, kind, v in events:
+        for o, kind, v in events:
             if kind == 0:
                 acc = 0
             elif v is not None:
@@ -442,7 +601,7 @@ class _Accumulators:
                 if v < (acc & mask):
                     base += max_value
                 acc = base
-                out[seq] = base
+                out[o] = base
         self.cache[key] = out
         return out
 
@@ -471,25 +630,21 @@ def _extract(packed: Any, comp: Any) -> Any:
     return (shifted & np.uint64((1 << comp.bits) - 1)).astype(np.int64)
 
 
-def _decode_group(buf: Any, data: bytes, d: _Def, mt: Any, accum: _Accumulators) -> _Group:
+def _decode_group(data: bytes, d: _Def, mt: Any, accum: _Accumulators) -> list[_Col]:
+    """The output columns of one definition's messages, in fitparse's field order."""
     import numpy as np
 
     n = len(d.offsets)
-    group = _Group(n)
+    cols: list[_Col] = []
     # Raw columns, first (fitparse compares subfield references against parsed raw values).
-    raws: list[tuple[_FieldDef, Any, Any]] = []
-    for fd in d.fields:
-        if fd.base is None or fd.base.name == "string":
-            raws.append((fd, None, None))
-            continue
-        arr, valid = _columns(buf, d, fd)
-        raws.append((fd, arr, valid))
+    raws = list(zip(d.fields, _fields(data, d), strict=True))
 
     def ref_mask(sub: Any) -> Any:
         mask = np.zeros(n, dtype=bool)
         for ref in sub.ref_fields:
-            for fd, arr, valid in raws:
-                if fd.num == ref.def_num and arr is not None and arr.shape[1] == 1:
+            for fd, got in raws:
+                if fd.num == ref.def_num and got is not None and got[0].shape[1] == 1:
+                    arr, valid = got
                     mask |= valid[:, 0] & (arr[:, 0] == ref.raw_value)
         return mask
 
@@ -504,81 +659,46 @@ def _decode_group(buf: Any, data: bytes, d: _Def, mt: Any, accum: _Accumulators)
                 undecided &= ~m
         return choice
 
-    for fd, arr, valid in raws:
+    for fd, got in raws:
         f = mt.fields.get(fd.num)
         if f is None or fd.base is None:
             continue
         if fd.base.name == "string":
-            offs = d.offsets
-            strings = [_parse_string(data[o + fd.offset : o + fd.offset + fd.size]) for o in offs]
-            group.add(f.name, _render(f.type, strings))
+            strings = [
+                _parse_string(data[o + fd.offset : o + fd.offset + fd.size]) for o in d.offsets
+            ]
+            cols.append(_Col(f.name, f.type, None, None, strings=strings))
             continue
+        assert got is not None
+        arr, valid = got
         choice = choose(f)
         variants = [f, *(f.subfields or [])]
-        used = sorted(set(choice.tolist()))
+        used = sorted(set(choice.tolist())) if f.subfields else [0]
         for vi in used:
             v = variants[vi]
             if v.components:
-                _add_components(
-                    group, mt, v, fd, arr, valid, choice == vi, raws, n, choose, buf, d.seqs, accum
-                )
+                _add_components(cols, mt, v, fd, arr, valid, choice == vi, choose, d.offsets, accum)
         if fd.base.name == "byte":
             continue
         is_array = arr.shape[1] > 1
         col, ok = _first_valid(arr, valid)
-        if len(used) == 1:
-            v = variants[used[0]]
-            group.add(v.name, _process(v, _scaled(col, ok, v.scale, v.offset), is_array))
-        else:
-            names: list[str | None] = [None] * n
-            values: list[Any] = [None] * n
-            for vi in used:
-                v = variants[vi]
-                sel = np.flatnonzero(choice == vi)
-                vals = _scaled(col[sel], ok[sel], v.scale, v.offset)
-                vals = _process(v, vals, is_array)
-                for i, x in zip(sel.tolist(), vals, strict=True):
-                    names[i] = v.name
-                    values[i] = x
-            group.add_per_row(names, values)
-    return group
-
-
-def _has_values(f: Any) -> bool:
-    return bool(getattr(f.type, "values", None))
-
-
-def _enum(col: Any, ok: Any) -> list[Any]:
-    vals = col.tolist()
-    return [x if good else None for x, good in zip(vals, ok.tolist(), strict=True)]
-
-
-def _process(f: Any, vals: list[Any], is_array: bool) -> list[Any]:
-    if is_array:
-        # fitparse renders arrays as tuples: no enum names, no date processing.
-        return vals
-    if _has_values(f):
-        # enum render happens before scale in fitparse; scaled enums do not exist in practice.
-        return _render(f.type, vals)
-    return _render(f.type, vals) if f.type.name in _PROCESSED_TYPES else vals
-
-
-_PROCESSED_TYPES = {"date_time", "local_date_time", "bool", "localtime_into_day"}
+        for vi in used:
+            v = variants[vi]
+            mask = ok if len(used) == 1 else ok & (choice == vi)
+            cols.append(_Col(v.name, v.type, col, mask, v.scale, v.offset, is_array))
+    return cols
 
 
 def _add_components(
-    group: _Group,
+    cols: list[_Col],
     mt: Any,
     f: Any,
     fd: _FieldDef,
     arr: Any,
     valid: Any,
     rows_mask: Any,
-    raws: list[tuple[_FieldDef, Any, Any]],
-    n: int,
     choose: Any,
-    buf: Any,
-    seqs: list[int],
+    offsets: list[int],
     accum: _Accumulators,
 ) -> None:
     """fitparse's component expansion of one field, vectorised."""
@@ -590,15 +710,12 @@ def _add_components(
         if width is not None and comp.bit_offset and comp.bit_offset >= width:
             continue
         if comp.accumulate:
-            accumulated = accum.values(buf, mt.mesg_num, comp)
-            raw = np.array([accumulated.get(q, 0) for q in seqs], dtype=np.int64)
+            accumulated = accum.values(mt.mesg_num, comp)
+            raw = np.array([accumulated.get(o, 0) for o in offsets], dtype=np.int64)
         else:
             raw = _extract(packed, comp)
         target = mt.fields[comp.def_num]
         tchoice = choose(target)
         if tchoice.any():
             raise FastPathUnsupported("component into a subfield")
-        vals = _scaled(raw, src_valid, comp.scale, comp.offset)
-        if _has_values(target) or target.type.name in _PROCESSED_TYPES:
-            vals = _render(target.type, vals)
-        group.add(target.name, vals)
+        cols.append(_Col(target.name, target.type, raw, src_valid, comp.scale, comp.offset))
