@@ -435,3 +435,16 @@ def test_map_sport(sport: Any, sub: Any, expected: str) -> None:
 def test_fitparse_decoder_on_real_file_matches_decode_fit() -> None:
     path = _by_name("garmin-fenix-5-run.fit")
     assert decode_fitparse(_raw(path)).record == decode_fit(_raw(path)).record
+
+
+def test_a_session_dated_past_2100_is_refused() -> None:
+    """Found by property testing: a generated file whose session starts in 2101."""
+    data = (
+        b"\x0e\x10-\x08P\x00\x00\x00.FIT\x91\xe9@\x00\x01\x00\x00\x02\x00\x01\x00\x01\x02\x84"
+        b"\x00\x00\x00\x00\x00\x00\x00\x00A\x00\x01\x00\x00\x02\x00\x01\x00\x01\x02\x84\x00\x00"
+        b"\x00\x00\x00\x00\x00\x00@\x00\x00\x12\x00\x03\xfd\x04\x86\x07\x04\x86\x02\x04\x86\x01"
+        b"\x00\x00\x00\x01\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+        b"\x00\x00\xd1\xe7\x8b"
+    )
+    with pytest.raises(InputError, match="plausible date"):
+        parse_bytes("gen.fit", data)

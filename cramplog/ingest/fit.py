@@ -97,7 +97,24 @@ def parse_fit(data: bytes, name: str) -> ParseResult:
     """Read one FIT file's bytes: one Activity per session, warnings for what was lost."""
     if not looks_like_fit(data):
         raise InputError(f"{name}: not a FIT file (no '.FIT' signature in the header)")
-    return messages_to_activities(decode_fit(data), name)
+    result = messages_to_activities(decode_fit(data), name)
+    # A damaged or hand-made file can carry a "date" far outside any watch's lifetime; such
+    # a session cannot be placed on the athlete's calendar.
+    dated = [a for a in result.activities if FIRST_YEAR <= a.start.year <= LAST_YEAR]
+    if len(dated) < len(result.activities):
+        result.warnings.append(
+            f"{len(result.activities) - len(dated)} session(s) skipped: start outside "
+            f"{FIRST_YEAR}-{LAST_YEAR}"
+        )
+        if not dated:
+            raise InputError(f"{name}: no session with a plausible date (damaged file?)")
+        result.activities = dated
+    return result
+
+
+# Sessions dated outside these years are not real (FIT dates start in 1989).
+FIRST_YEAR = 1990
+LAST_YEAR = 2100
 
 
 # --------------------------------------------------------------------------- helpers
