@@ -541,7 +541,7 @@ def bench_realdata(root: Path, repeat: int, max_bytes: int | None) -> dict[str, 
     from cramplog.ingest import gpx as gpx_mod
 
     read_fast = getattr(gpx_mod, "_read_fast", None)
-    g = {"files": 0, "both_ok": 0, "failed": []}
+    g = {"files": 0, "both_ok": 0, "skipped": []}
     pts = 0
     t_reader = t_adapter = t_gpxpy = 0.0
     for p in pick("gpx", ".gpx"):
@@ -554,8 +554,8 @@ def bench_realdata(root: Path, repeat: int, max_bytes: int | None) -> dict[str, 
             tr = 0.0
             if read_fast is not None:
                 tr, _ = _best(lambda t=text, nm=p.name: read_fast(t, nm, []), repeat)
-        except Exception:  # noqa: BLE001 - no points or not readable
-            g["failed"].append(p.name)
+        except Exception:  # noqa: BLE001 - no timed points (routes, waypoints) or unreadable
+            g["skipped"].append(p.name)
             continue
         if n == 0:
             continue
