@@ -16,9 +16,10 @@ enum values, subfields, components), so units agree by construction.
    per-record Python object; the few other messages become dicts (invalid values left out).
 
 Supported beyond plain fields: compressed-timestamp headers, subfields, bit-packed components
-(including accumulated ones such as compressed_speed_distance), array fields (first valid
-element). ``FastPathUnsupported`` is raised for anything else (component expansion of numeric
-arrays) and the caller falls back to fitparse. A field whose size is not a multiple of its base
+(including accumulated ones such as compressed_speed_distance, and components into a field with
+subfields such as event data16), array fields (first valid element). ``FastPathUnsupported`` is
+raised for anything else (component expansion of numeric arrays) and the caller falls back to
+fitparse. A field whose size is not a multiple of its base
 type (COROS PACE 2) is skipped where fitparse stops reading the file.
 """
 
@@ -207,6 +208,44 @@ def _walk(data: bytes) -> _Walk:
 # ------------------------------------------------------------------------- column decoding
 
 
+# Structured dtypes by message layout (endianness, size, fields): devices repeat their layouts.
+_LAYOUTS: dict[tuple[Any, ...], tuple[Any, list[tuple[int, str, str]]]] = {}
+
+
+def _layout(d: _Def) -> tuple[Any, list[tuple[int, str, str]]]:
+    """(structured dtype or None, [(field index, dtype field name, base type name)])."""
+    import numpy as np
+
+    key = (d.endian, d.size, *((fd.size, fd.base.name if fd.base else "") for fd in d.fields))
+    got = _LAYOUTS.get(key)
+    if got is not None:
+        return got
+    names: list[str] = []
+    formats: list[Any] = []
+    offsets: list[int] = []
+    read: list[tuple[int, str, str]] = []
+    for i, fd in enumerate(d.fields):
+        if fd.base is None or fd.base.name == "string":
+            continue
+        if fd.size == 0:
+            # (kept as it was: a ValueError, so decode_fit falls back to fitparse)
+            raise ValueError("a field of size 0")
+        count = fd.size // fd.base.size
+        names.append(f"f{i}")
+        formats.append((np.dtype(d.endian + _DTYPE[fd.base.name]), (count,)))
+        offsets.append(fd.offset)
+        read.append((i, f"f{i}", fd.base.name))
+    sdt = (
+        np.dtype({"names": names, "formats": formats, "offsets": offsets, "itemsize": d.size})
+        if names
+        else None
+    )
+    if len(_LAYOUTS) > 4096:
+        _LAYOUTS.clear()
+    _LAYOUTS[key] = (sdt, read)
+    return sdt, read
+
+
 def _fields(data: bytes, d: _Def) -> list[tuple[Any, Any] | None]:
     """Per field of ``d``: (values (n, count), valid (n, count)) over all its messages, or None
     for a field that is not read (no base type, string). Cached on ``d``."""
@@ -215,42 +254,25 @@ def _fields(data: bytes, d: _Def) -> list[tuple[Any, Any] | None]:
     if d.cache is not None:
         return d.cache
     n = len(d.offsets)
-    names: list[str] = []
-    formats: list[Any] = []
-    offsets: list[int] = []
-    for i, fd in enumerate(d.fields):
-        if fd.base is None or fd.base.name == "string":
-            continue
-        if fd.size == 0:
-            # (kept as it was: a ValueError, so decode_fit falls back to fitparse)
-            raise ValueError("a field of size 0")
-        code = _DTYPE[fd.base.name]
-        count = fd.size // fd.base.size
-        names.append(f"f{i}")
-        formats.append((np.dtype(d.endian + code), (count,)))
-        offsets.append(fd.offset)
+    sdt, read = _layout(d)
     cache: list[tuple[Any, Any] | None] = [None] * len(d.fields)
-    if names:
-        sdt = np.dtype({"names": names, "formats": formats, "offsets": offsets, "itemsize": d.size})
+    if sdt is not None:
         first = d.offsets[0]
         step = d.size + 1
         if d.offsets[-1] - first == (n - 1) * step:  # back to back: a strided view, no copy
             rec = np.ndarray((n,), dtype=sdt, buffer=data, offset=first, strides=(step,))
-        else:
+        else:  # one row gather
             buf = np.frombuffer(data, dtype=np.uint8)
-            idx = np.asarray(d.offsets, dtype=np.intp)[:, None] + np.arange(d.size)
-            rec = buf[idx].view(sdt).reshape(n)
-        for i, fd in enumerate(d.fields):
-            if fd.base is None or fd.base.name == "string":
-                continue
-            arr = rec[f"f{i}"]
-            name = fd.base.name
-            if name in ("float32", "float64"):
+            rows = np.lib.stride_tricks.sliding_window_view(buf, d.size)
+            rec = rows[np.asarray(d.offsets, dtype=np.intp)].view(sdt).reshape(n)
+        for i, fname, base in read:
+            arr = rec[fname]
+            if base in ("float32", "float64"):
                 valid = ~np.isnan(arr)
-            elif name == "byte":
+            elif base == "byte":
                 valid = np.repeat(~(arr == 0xFF).all(axis=1, keepdims=True), arr.shape[1], axis=1)
             else:
-                valid = arr != _INVALID[name]
+                valid = arr != _INVALID[base]
             cache[i] = (arr, valid)
     d.cache = cache
     return cache
@@ -714,8 +736,13 @@ def _add_components(
             raw = np.array([accumulated.get(o, 0) for o in offsets], dtype=np.int64)
         else:
             raw = _extract(packed, comp)
+        # the target resolves its subfield as a field would (event data16 -> data -> e.g.
+        # timer_trigger); the component's scale and offset apply, not the subfield's
         target = mt.fields[comp.def_num]
         tchoice = choose(target)
-        if tchoice.any():
-            raise FastPathUnsupported("component into a subfield")
-        cols.append(_Col(target.name, target.type, raw, src_valid, comp.scale, comp.offset))
+        variants = [target, *(target.subfields or [])]
+        used = sorted(set(tchoice.tolist())) if target.subfields else [0]
+        for vi in used:
+            v = variants[vi]
+            ok = src_valid if len(used) == 1 else src_valid & (tchoice == vi)
+            cols.append(_Col(v.name, v.type, raw, ok, comp.scale, comp.offset))
