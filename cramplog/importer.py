@@ -164,7 +164,7 @@ def _import_one(
             for a in acts:
                 _apply_fill(a, fill)
         for w in result.warnings:
-            report.warnings.append((entry.display, w))
+            report.warnings.append((entry.display, _without_name(w, entry.name)))
         fmt = _format_of(entry.name)
         try:
             added = store.add_file(
@@ -234,6 +234,12 @@ def _import_cramps(
         report.warnings.append((entry.display, w))
 
 
+def _without_name(message: str, name: str) -> str:
+    """Adapters prefix messages with the file name; the summary already names the file."""
+    prefix = f"{name}: "
+    return message[len(prefix) :] if message.startswith(prefix) else message
+
+
 def _format_of(name: str) -> str:
     from cramplog.ingest import detect_format
 
@@ -279,9 +285,7 @@ def _parse_one(item: tuple[str, bytes]) -> ParseResult | str:
     try:
         return parse_bytes(name, data)
     except CramplogError as exc:
-        msg = str(exc)
-        prefix = f"{name}: "
-        return msg[len(prefix) :] if msg.startswith(prefix) else msg
+        return _without_name(str(exc), name)
     except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the import
         return f"could not be read ({type(exc).__name__}: {exc})"
 
