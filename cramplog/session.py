@@ -235,6 +235,8 @@ def overview(report: AthleteReport, since: date | None, today: date | None) -> d
     """The plain figures the summary row and the human-readable header show."""
     import pandas as pd
 
+    from cramplog.render.sparkline import weekly_series
+
     daily = report.daily
     ctl_now = ctl_then = None
     if daily is not None and len(daily) and "ctl" in daily:
@@ -275,6 +277,7 @@ def overview(report: AthleteReport, since: date | None, today: date | None) -> d
         "cramps_in_window": len(cramps),
         "cramps_total": len(report.cramps),
         "notes": list(report.notes),
+        "weekly": weekly_series(report),
     }
 
 

@@ -230,3 +230,20 @@ def test_team_summary_fits_the_width(width: int) -> None:
     assert max(len(line) for line in text.splitlines()) <= width
     assert "CR01 session_spike" in text and "not analysed: zed: no sessions for zed" in text
     assert ("Canyon 50K" in text) == (width >= 90)
+
+
+def test_weekly_sparklines_show_where_the_width_allows() -> None:
+    o = outcome()
+    o.overview["weekly"] = {
+        "first_week": "2026-03-02",
+        "load": [100.0, 200.0, None, 800.0],
+        "descent_m": [50.0, None, 10.0, 400.0],
+        "cramps": [0, 1, 0, 0],
+    }
+    wide = render_table([o], width=100)
+    load_line = next(line for line in wide.splitlines() if line.startswith("load/week"))
+    # bars scale from zero: 100 and 200 of 800 are low bars; a week with no load is a gap
+    assert "▂▃ █" in load_line and "max 800" in load_line
+    assert any(line.startswith("cramps") and "·×··" in line for line in wide.splitlines())
+    narrow = render_table([o], width=30)
+    assert "load/week" not in narrow

@@ -71,6 +71,30 @@ def _fmt(x: float | None) -> str:
     return "–" if x is None else f"{x:,.0f}"
 
 
+def weekly_series(report: Any) -> dict[str, Any] | None:
+    """An athlete report's weekly load, descent and cramp counts as plain, picklable data
+    (what ``sparkline_lines`` draws); None when there are no sessions."""
+    from cramplog.render.charts import cramp_days, report_features, weekly_totals
+
+    features = report_features(report)
+    if not features:
+        return None
+    weeks = weekly_totals(features, report.first_day, report.last_day)
+    if not weeks:
+        return None
+    cramps = [0] * len(weeks)
+    for day in cramp_days(report):
+        for i, w in enumerate(weeks):
+            if w.start <= day <= w.end:
+                cramps[i] += 1
+    return {
+        "first_week": weeks[0].start.isoformat(),
+        "load": [_clean(w.load) for w in weeks],
+        "descent_m": [_clean(w.descent_m) if w.sessions else None for w in weeks],
+        "cramps": cramps,
+    }
+
+
 def weekly_sparklines(report: Any, width: int | None = None) -> list[str]:
     """Labelled lines for the terminal: weekly load, weekly descent, weeks with a cramp.
 
@@ -78,16 +102,15 @@ def weekly_sparklines(report: Any, width: int | None = None) -> list[str]:
     included); ``None`` means one character per week. Returns ``[]`` when there are no
     sessions or the width is too small to be useful.
     """
-    from cramplog.render.charts import cramp_days, report_features, weekly_totals
+    series = weekly_series(report)
+    return [] if series is None else sparkline_lines(series, width)
 
-    features = report_features(report)
-    if not features:
-        return []
-    weeks = weekly_totals(features, report.first_day, report.last_day)
-    if not weeks:
-        return []
-    load = [w.load for w in weeks]
-    descent = [w.descent_m if w.sessions else None for w in weeks]
+
+def sparkline_lines(series: dict[str, Any], width: int | None = None) -> list[str]:
+    """The lines of ``weekly_sparklines`` from ``weekly_series`` data."""
+    load = list(series["load"])
+    descent = list(series["descent_m"])
+    cramp_weeks = [float(c) for c in series["cramps"]]
     max_load = max((v for v in load if v is not None), default=None)
     max_desc = max((v for v in descent if v is not None), default=None)
     tails = (f"  max {_fmt(max_load)}", f"  max {_fmt(max_desc)} m")
@@ -99,12 +122,7 @@ def weekly_sparklines(report: Any, width: int | None = None) -> list[str]:
     load_line = sparkline(load, cells)
     descent_line = sparkline(descent, cells)
     n = len(load_line)
-    cramp_weeks = [0.0] * len(weeks)
-    for day in cramp_days(report):
-        for i, w in enumerate(weeks):
-            if w.start <= day <= w.end:
-                cramp_weeks[i] += 1
-    marks = _bucket([c or None for c in cramp_weeks], n) if len(weeks) > n else cramp_weeks
+    marks = _bucket([c or None for c in cramp_weeks], n) if len(cramp_weeks) > n else cramp_weeks
     cramp_line = "".join("×" if m else "·" for m in marks)
     lines = [
         f"{'load/week':<{LABEL_WIDTH}}{load_line}{tails[0]}",
@@ -112,7 +130,7 @@ def weekly_sparklines(report: Any, width: int | None = None) -> list[str]:
     ]
     if any(cramp_weeks):
         lines.append(f"{'cramps':<{LABEL_WIDTH}}{cramp_line}")
-    span = f"{'':<{LABEL_WIDTH}}weeks from {weeks[0].start.isoformat()}"
+    span = f"{'':<{LABEL_WIDTH}}weeks from {series['first_week']}"
     if width is None or len(span) <= width:
         lines.append(span)
     return lines

@@ -274,9 +274,13 @@ def disclaimer_renderable() -> RenderableType:
     return Group(*parts)
 
 
-def athlete_renderables(outcome: AthleteOutcome) -> list[RenderableType]:
+def athlete_renderables(
+    outcome: AthleteOutcome, width: int = DEFAULT_WIDTH
+) -> list[RenderableType]:
     from rich.rule import Rule
     from rich.text import Text
+
+    from cramplog.render.sparkline import sparkline_lines
 
     out: list[RenderableType] = [Rule(Text(outcome.athlete, style="bold"), align="left")]
     if not outcome.ok:
@@ -284,6 +288,11 @@ def athlete_renderables(outcome: AthleteOutcome) -> list[RenderableType]:
         return out
     report = outcome.report or {}
     out.append(overview_renderable(outcome))
+    weekly = outcome.overview.get("weekly")
+    lines = sparkline_lines(weekly, width) if weekly else []
+    if lines:
+        out.append(Text(""))
+        out.append(Text("\n".join(lines), no_wrap=True, overflow="crop"))
     out.append(Text(""))
     out.append(findings_renderable(report))
     out.append(Text(""))
@@ -321,7 +330,7 @@ def render_table(
         console.print(Text(""))
     if not summary_only:
         for outcome in outcomes:
-            for part in athlete_renderables(outcome):
+            for part in athlete_renderables(outcome, width):
                 console.print(part)
             console.print(Text(""))
     console.print(disclaimer_renderable())
