@@ -46,13 +46,14 @@ class TeamRow:
         }
 
 
-def trend_text(overview: dict[str, Any], prefix: str = "CTL ") -> str:
-    """CTL ``trend_days`` earlier against now, e.g. ``CTL 41 → 48 (+17 %)``."""
+def trend_text(overview: dict[str, Any], prefix: str = "CTL ", short: bool = False) -> str:
+    """CTL ``trend_days`` earlier against now, e.g. ``CTL 41 → 48 (+17 %)``; ``short`` is
+    for the team table (``48 (new)`` when the log is shorter than the trend window)."""
     now, then = overview.get("ctl_now"), overview.get("ctl_then")
     if now is None:
         return "–"
     if then is None:
-        return f"{prefix}{now:.0f} (no 4-week history)"
+        return f"{prefix}{now:.0f} (new)" if short else f"{prefix}{now:.0f} (no 4-week history)"
     if then <= 0:
         return f"{prefix}{then:.0f} → {now:.0f}"
     pct = (now - then) / then * 100.0
@@ -97,7 +98,7 @@ def row_for(outcome: AthleteOutcome) -> TeamRow:
     return TeamRow(
         athlete=outcome.athlete,
         sessions=ov.get("sessions_in_window"),
-        trend=trend_text(ov, prefix=""),
+        trend=trend_text(ov, prefix="", short=True),
         worst=f"{worst['rule']} {worst['name']}" if worst else "",
         worst_severity=worst["severity"] if worst else None,
         counts=counts,

@@ -40,7 +40,7 @@ def team_renderable(rows: Sequence[TeamRow], window: str = "", width: int = 100)
     title = f"Team summary: {len(rows)} athlete(s)"
     if window:
         title += f", {window}"
-    table = Table(title=title, title_justify="left")
+    table = Table(title=title, title_justify="left", expand=True)
     # fixed-width figures never wrap; names, the worst rule and the goal fold into the rest
     worst_w = max([len(r.worst or "none") for r in rows] + [len("worst finding")])
     columns = [c for c in RICH_COLUMNS if width >= NARROW or c not in NARROW_DROPS]
@@ -48,6 +48,7 @@ def team_renderable(rows: Sequence[TeamRow], window: str = "", width: int = 100)
         if col == "worst finding":
             table.add_column(col, overflow="fold", min_width=min(worst_w, 24))
         elif col in ("athlete", "goal"):
+            # the goal takes the width that is left; long names fold rather than being cut
             table.add_column(col, overflow="fold", ratio=1 if col == "goal" else None)
         else:
             right = col in ("sess.", "cramps")
