@@ -500,3 +500,21 @@ def test_a_log_that_ended_long_ago_is_analysed_as_of_its_last_day():
     edge = date.fromordinal(last.toordinal() + LOG_ENDED_DAYS)
     assert analysis_day(edge, last) == edge
     assert analysis_day(None, last) == last
+
+
+# The quiet stretches of sample_logs/README.md: no planted pattern, cool and flat.
+QUIET = [("2026-01-12", "2026-02-01"), ("2026-02-16", "2026-03-01"), ("2026-03-16", "2026-03-29")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("first", "last"), QUIET)
+def test_sample_season_quiet_weeks_raise_no_warning(alex_json, first: str, last: str) -> None:
+    (alex,) = alex_json[0]["athletes"]
+    warnings = [
+        (f["date"], f["rule"])
+        for f in alex["findings"]
+        if first <= f["date"] <= last and f["severity"] == "warning"
+    ]
+    assert warnings == []
+    # and the planted episodes around them are found, so the window is not simply empty
+    assert any(f["date"] < first or f["date"] > last for f in alex["findings"])
