@@ -139,3 +139,30 @@ def test_trend_and_goal_texts() -> None:
     assert goal_text(None) == "no goal set"
     goal["assessments"] = [{"status": "ok"}]
     assert goal_text(goal, "2026-06-18") == "Canyon 50K (50 km) in 23 d: no gaps found"
+
+
+def test_a_generated_twenty_athlete_squad_folder(tmp_path: Path, capsys) -> None:
+    """Issue 6: the generator's squad (FIT, GPX, CSV, athlete.toml, cramps.csv per athlete)
+    imported and analysed from its team folder in one command."""
+    from cramplog.samplegen import write_corpus
+
+    folders = write_corpus(tmp_path / "team", athletes=20, years=0.12, seed=3)
+    assert len(folders) == 20
+    db = tmp_path / "store.sqlite"
+    code = run(["analyze", str(tmp_path / "team"), "--db", str(db), "-f", "json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["errors"] == []
+    names = [a["athlete"] for a in doc["athletes"]]
+    assert len(names) == len(set(names)) == 20
+    with Store(db) as store:
+        for a in doc["athletes"]:
+            assert a["sessions"] == store.count_activities(a["athlete"]) > 0
+    assert sum(len(a["cramps"]) for a in doc["athletes"]) >= 1
+    code = run(["analyze", str(tmp_path / "team"), "--db", str(db), "--summary"])
+    out, err = capsys.readouterr()
+    assert code == 0 and err == ""  # warm: nothing new to import, nothing to say on stderr
+    rows = [ln for ln in out.splitlines() if ln.startswith("│") and ln.split("│")[1].strip()]
+    assert len(rows) >= 20  # one row per athlete (long names may fold onto a second line)
+    assert {n for n in names if any(n.split()[0] in r for r in rows)} == set(names)
