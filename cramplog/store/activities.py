@@ -55,12 +55,6 @@ class ActivityQueries(StoreBase):
         )
         return {r[0] for r in rows}
 
-    def record_failed_file(self, athlete: str, sha256: str, name: str, message: str) -> None:
-        """Remember a file that could not be read (it is retried on the next import)."""
-        aid = self.athlete_id(athlete)
-        with self.transaction():
-            self._record_file(aid, sha256, name, None, 0, "failed", message)
-
     def _record_file(
         self,
         aid: int | None,
