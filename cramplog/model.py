@@ -123,6 +123,9 @@ class Activity:
     is_race: bool = False
     device: str | None = None
     stream: Stream | None = None
+    # The stream already encoded for the store (``streamcodec``): import workers encode it
+    # and send this instead of the arrays, so the main process neither pickles nor compresses.
+    stream_blob: bytes | None = None
     # Filled by the store: row id, athlete, the file names merged into this session, and the
     # format of the richest one.
     id: int | None = None

@@ -272,3 +272,42 @@ def test_strava_csv_alone_gives_its_sessions(tmp_path):
     ]
     assert acts[0].sources == ["activities/1.csv"]  # the file's session, titled by the row
     assert acts[1].sources == ["activities.csv"]
+
+
+def test_pooled_import_stores_the_streams_the_parsers_read(tmp_path, monkeypatch):
+    """Workers encode streams before sending them back; the store must hold exactly what
+    parsing the file gives (through the store's float32 codec), pool or no pool."""
+    import numpy as np
+
+    import cramplog.importer as importer
+    from cramplog.ingest import parse_bytes
+    from cramplog.streamcodec import decode_stream, encode_stream
+
+    alex = Path(__file__).resolve().parents[1] / "sample_logs" / "alex"
+    folder = tmp_path / "few"
+    files = sorted(alex.rglob("*.fit"))[:6] + sorted(alex.rglob("*.gpx"))[:3]
+    for f in files:
+        (folder / f.name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(f, folder / f.name)
+    monkeypatch.setattr(importer, "POOL_MIN_FILES", 2)
+    monkeypatch.setattr(importer, "POOL_MIN_BYTES", 1)
+    stored = {}
+    for workers in (1, 2):
+        with Store(tmp_path / f"s{workers}.sqlite") as st:
+            import_paths(st, [folder], athlete="x", workers=workers)
+            acts = st.activities("x")
+            streams = st.streams([a.id for a in acts if a.id is not None])
+            stored[workers] = {a.start: streams[a.id] for a in acts if a.id in streams}
+    expected = {}
+    for f in files:
+        for act in parse_bytes(f.name, f.read_bytes()).activities:
+            assert act.stream is not None
+            expected[act.start] = decode_stream(encode_stream(act.stream))
+    for workers in (1, 2):
+        assert set(stored[workers]) == set(expected)
+        for start, want in expected.items():
+            got = stored[workers][start]
+            np.testing.assert_array_equal(got.t_s, want.t_s)
+            assert set(got.channels()) == set(want.channels())
+            for name, arr in want.channels().items():
+                np.testing.assert_array_equal(got.channels()[name], arr, err_msg=name)

@@ -152,7 +152,7 @@ class ActivityQueries(StoreBase):
                 *values.values(),
                 int(act.is_race),
                 fmt,
-                encode_stream(act.stream) if act.stream is not None else None,
+                _stream_blob(act),
             ),
         )
         assert cur.lastrowid is not None
@@ -176,8 +176,9 @@ class ActivityQueries(StoreBase):
             updates["start_epoch"] = act.start.timestamp()
         if act.utc_offset_s is not None and (row["utc_offset_s"] is None or new_wins):
             updates["utc_offset_s"] = act.utc_offset_s
-        if act.stream is not None and (row["stream"] is None or new_wins):
-            updates["stream"] = encode_stream(act.stream)
+        blob = _stream_blob(act)
+        if blob is not None and (row["stream"] is None or new_wins):
+            updates["stream"] = blob
         if updates:
             updates["features"] = None
             updates["features_key"] = None
@@ -281,3 +282,10 @@ def _close(a: float | None, b: float | None) -> bool:
     if a is None or b is None or a <= 0 or b <= 0:
         return False
     return abs(a - b) <= DUPLICATE_TOLERANCE * max(a, b)
+
+
+def _stream_blob(act: Activity) -> bytes | None:
+    """The activity's stream as stored: encoded by the import worker, or here."""
+    if act.stream_blob is not None:
+        return act.stream_blob
+    return encode_stream(act.stream) if act.stream is not None else None
