@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -81,12 +82,24 @@ def import_paths(
     athlete: str | None = None,
     progress: Progress | None = None,
     workers: int | None = None,
+    pool: ParsePool | None = None,
 ) -> ImportReport:
-    """Import every path; each path is one athlete's files (see ``athlete_for_path``)."""
+    """Import every path; each path is one athlete's files (see ``athlete_for_path``).
+
+    The paths share one ``ParsePool``: ``pool`` when given (the caller keeps it for more
+    imports), else one made here for this call (``workers`` processes, default: the CPUs).
+    """
     report = ImportReport()
-    for path in paths:
-        _import_one(store, Path(path), athlete, report, progress, workers)
+    with ParsePool(workers) if pool is None else _borrowed(pool) as parse_pool:
+        for path in paths:
+            _import_one(store, Path(path), athlete, report, progress, parse_pool)
     return report
+
+
+@contextmanager
+def _borrowed(pool: ParsePool) -> Iterator[ParsePool]:
+    """A caller's pool: used, not closed."""
+    yield pool
 
 
 def _import_one(
@@ -95,7 +108,7 @@ def _import_one(
     explicit: str | None,
     report: ImportReport,
     progress: Progress | None,
-    workers: int | None,
+    pool: ParsePool,
 ) -> None:
     name, profile, toml_sha = athlete_for_path(path, explicit)
     if name not in report.athletes:
@@ -145,7 +158,7 @@ def _import_one(
     present = {_fill_key(e.rel) for e in entries} | {_fill_key(e.name) for e in entries}
     done = 0
     total = len(todo)
-    for entry, sha, result in _parse_all(todo, workers):
+    for entry, sha, result in _parse_all(todo, pool):
         done += 1
         if progress is not None:
             progress(done, total)
@@ -304,28 +317,55 @@ def _encode_streams(result: ParseResult) -> None:
             act.stream = None
 
 
+class ParsePool:
+    """Worker processes for parsing, shared by every import run inside ``with ParsePool():``.
+
+    A squad's folders are imported one after another; sharing one pool saves starting and
+    warming up a new set of workers per athlete. The workers start on the first job big
+    enough to need them (``POOL_MIN_FILES`` / ``POOL_MIN_BYTES``), never for small jobs.
+    """
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers if workers is not None else (os.cpu_count() or 1)
+        self._executor: Any = None
+
+    def __enter__(self) -> ParsePool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def wants(self, n_files: int, n_bytes: int) -> bool:
+        """Whether a job this size is worth sending to worker processes."""
+        return self.workers > 1 and n_files >= POOL_MIN_FILES and n_bytes >= POOL_MIN_BYTES
+
+    def map(self, items: list[tuple[str, bytes]]) -> Iterator[ParseResult | str]:
+        """Parse ``(name, data)`` items in worker processes; results in input order."""
+        if self._executor is None:
+            from concurrent.futures import ProcessPoolExecutor
+
+            _preload_parsers()
+            self._executor = ProcessPoolExecutor(max_workers=self.workers)
+        chunk = max(1, len(items) // (self.workers * 8))
+        return iter(self._executor.map(_parse_one, items, chunksize=chunk))
+
+
 def _parse_all(
-    todo: list[tuple[Entry, bytes, str]], workers: int | None
+    todo: list[tuple[Entry, bytes, str]], pool: ParsePool
 ) -> Iterable[tuple[Entry, str, ParseResult | str]]:
     """Parse in input order; in worker processes when the job is big enough to pay for them."""
-    total_bytes = sum(len(d) for _, d, _ in todo)
-    n_workers = workers if workers is not None else (os.cpu_count() or 1)
-    use_pool = n_workers > 1 and len(todo) >= POOL_MIN_FILES and total_bytes >= POOL_MIN_BYTES
-    if not use_pool:
+    if not pool.wants(len(todo), sum(len(d) for _, d, _ in todo)):
         for entry, data, sha in todo:
             yield entry, sha, _parse_one((entry.name, data))
         return
-    from concurrent.futures import ProcessPoolExecutor
-
-    _preload_parsers()
-    with ProcessPoolExecutor(max_workers=min(n_workers, len(todo))) as pool:
-        items = ((entry.name, data) for entry, data, _ in todo)
-        for (entry, _, sha), result in zip(
-            todo,
-            pool.map(_parse_one, items, chunksize=max(1, len(todo) // (n_workers * 8))),
-            strict=True,
-        ):
-            yield entry, sha, result
+    results = pool.map([(entry.name, data) for entry, data, _ in todo])
+    for (entry, _, sha), result in zip(todo, results, strict=True):
+        yield entry, sha, result
 
 
 def _preload_parsers() -> None:

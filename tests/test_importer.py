@@ -311,3 +311,30 @@ def test_pooled_import_stores_the_streams_the_parsers_read(tmp_path, monkeypatch
             assert set(got.channels()) == set(want.channels())
             for name, arr in want.channels().items():
                 np.testing.assert_array_equal(got.channels()[name], arr, err_msg=name)
+
+
+def test_one_parse_pool_serves_several_imports(tmp_path, monkeypatch):
+    """A squad's folders share one set of workers: the pool starts once, on the first job
+    big enough, and every import through it stores the same as a serial import."""
+    import cramplog.importer as importer
+
+    alex = Path(__file__).resolve().parents[1] / "sample_logs" / "alex"
+    folders = []
+    for i, files in enumerate((sorted(alex.rglob("*.fit"))[:5], sorted(alex.rglob("*.gpx"))[:4])):
+        d = tmp_path / f"athlete{i}"
+        d.mkdir()
+        for f in files:
+            shutil.copy(f, d / f.name)
+        folders.append(d)
+    monkeypatch.setattr(importer, "POOL_MIN_BYTES", 1)
+    with Store(tmp_path / "pooled.sqlite") as st, importer.ParsePool(2) as pool:
+        import_paths(st, [folders[0]], pool=pool)
+        first = pool._executor
+        import_paths(st, [folders[1]], pool=pool)
+        assert first is not None and pool._executor is first
+        pooled = {n: [(a.start, a.distance_m) for a in st.activities(n)] for n in st.athletes()}
+    assert pool._executor is None  # closed with the block
+    with Store(tmp_path / "serial.sqlite") as st:
+        import_paths(st, folders, workers=1)
+        serial = {n: [(a.start, a.distance_m) for a in st.activities(n)] for n in st.athletes()}
+    assert pooled == serial and sum(len(v) for v in serial.values()) == 9

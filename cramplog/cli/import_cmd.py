@@ -12,7 +12,7 @@ from cramplog.cli.common import AthleteOpt, DbOpt, err_console, open_store
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from cramplog.importer import ImportReport
+    from cramplog.importer import ImportReport, ParsePool
     from cramplog.store import Store
 
 
@@ -53,13 +53,18 @@ def import_command(
 
 
 def run_import(
-    store: Store, paths: list[Path], athlete: str | None, console: Console
+    store: Store,
+    paths: list[Path],
+    athlete: str | None,
+    console: Console,
+    pool: ParsePool | None = None,
 ) -> ImportReport:
-    """Import with a progress bar on stderr when it is a terminal."""
+    """Import with a progress bar on stderr when it is a terminal. ``pool``: parse workers
+    to share with other imports (a squad's folders); one for this call when None."""
     from cramplog.importer import import_paths
 
     if not console.is_terminal:
-        return import_paths(store, paths, athlete=athlete)
+        return import_paths(store, paths, athlete=athlete, pool=pool)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     with Progress(
@@ -74,7 +79,7 @@ def run_import(
         def tick(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        return import_paths(store, paths, athlete=athlete, progress=tick)
+        return import_paths(store, paths, athlete=athlete, progress=tick, pool=pool)
 
 
 def print_import_summary(report: ImportReport, console: Console) -> None:
