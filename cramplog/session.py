@@ -8,9 +8,16 @@ profile fields that change features (sex, HR max and rest, time zone, thresholds
 bounds actually used (rounded to whole bpm, so an estimate that moves by a fraction of a beat
 after an import does not throw the cache away). A warm run computes no features.
 
-Several athletes are analysed in worker processes when that pays (see ``POOL_MIN_*``); each
-worker opens the store itself and returns an ``AthleteOutcome`` of plain data, so results are
-identical, and in input order, whichever way they were computed.
+With ``cache=True`` (as ``cramplog analyze`` asks), ``outcome_for`` and ``analyze_many`` keep
+each athlete's outcome in the store, one row per athlete, under a key that covers the
+athlete's stored inputs, ``since``, the analysis day and the code (see ``cramplog.outcomekey``
+and ``store/outcomes.py``). A hit is served without loading sessions, pandas or the rules; a
+store opened read-only reads the cache but does not write it.
+
+Several athletes are analysed in worker processes when that pays (see ``POOL_MIN_*``; only
+athletes missing from the cache count); each worker opens the store itself and returns an
+``AthleteOutcome`` of plain data, so results are identical, and in input order, whichever
+way they were computed.
 """
 
 from __future__ import annotations
@@ -77,7 +84,8 @@ class AthleteOutcome:
 
     ``report`` is ``AthleteReport.to_dict`` (the JSON ``athletes`` entry); ``overview`` holds
     the figures the summary and the human-readable formats need beyond it. ``error`` is set
-    (and ``report`` is None) when the athlete could not be analysed.
+    (and ``report`` is None) when the athlete could not be analysed. ``cached`` is set when
+    it came from the store's outcome cache (``stats`` then counts nothing).
     """
 
     athlete: str
@@ -86,6 +94,7 @@ class AthleteOutcome:
     error: str | None = None
     files_failed: int = 0
     stats: FeatureStats = field(default_factory=FeatureStats)
+    cached: bool = False
 
     @property
     def ok(self) -> bool:
@@ -200,10 +209,12 @@ def analyze_stored(
     Streams are read only where they are needed: for sessions whose features are not
     cached, and for estimating HR bounds the profile does not give. A warm run reads none.
     """
+    # loaded first: an unknown athlete or an empty log is reported without importing pandas
+    data = load_athlete(store, name, with_streams=False)
+
     from cramplog.analysis import analyze_athlete
     from cramplog.features import estimate_hr_bounds
 
-    data = load_athlete(store, name, with_streams=False)
     profile, acts = data.profile, data.activities
     if profile.hr_max is None or profile.hr_rest is None:
         _attach_streams(store, acts, [a.id for a in acts if a.id is not None])
@@ -308,9 +319,65 @@ def _iso(d: date | None) -> str | None:
 
 
 def outcome_for(
+    store: Store, name: str, *, since: date | None, today: date | None, cache: bool = False
+) -> AthleteOutcome:
+    """Analyse one athlete into plain data; an expected error becomes ``error`` instead.
+
+    With ``cache``, served from the store's outcome cache when the key matches, and stored
+    there after computing (unless the store is read-only)."""
+    key = outcome_cache_key(store, name, since=since, today=today) if cache else None
+    if key is not None:
+        hit = cached_outcome(store, name, key)
+        if hit is not None:
+            return hit
+    return _computed_outcome(store, name, since=since, today=today, key=key)
+
+
+def outcome_cache_key(
+    store: Store, name: str, *, since: date | None, today: date | None
+) -> str | None:
+    """The key ``name``'s outcome is cached under now; None when there is nothing to cache
+    (no such athlete or no sessions: the analysis says so)."""
+    from cramplog.outcomekey import outcome_key
+
+    inputs = store.outcome_inputs(name)
+    if inputs is None:
+        return None
+    return outcome_key(inputs.digest, since, analysis_day(today, inputs.last_day))
+
+
+def cached_outcome(store: Store, name: str, key: str) -> AthleteOutcome | None:
+    """The outcome cached for ``name`` under ``key``, or None (a miss, or a row that does not
+    hold an outcome)."""
+    doc = store.cached_outcome(name, key)
+    if doc is None:
+        return None
+    report, ov, fkey = doc.get("report"), doc.get("overview"), doc.get("features_key", "")
+    if not isinstance(report, dict) or not isinstance(ov, dict) or not isinstance(fkey, str):
+        return None
+    return AthleteOutcome(
+        athlete=name, report=report, overview=ov, stats=FeatureStats(key=fkey), cached=True
+    )
+
+
+def _computed_outcome(
+    store: Store, name: str, *, since: date | None, today: date | None, key: str | None
+) -> AthleteOutcome:
+    """Analyse afresh; cache the outcome under ``key`` when the store is writable and its
+    inputs did not change while the analysis read them."""
+    out = _analysed_outcome(store, name, since=since, today=today)
+    if key is None or not out.ok or store.readonly:
+        return out
+    if outcome_cache_key(store, name, since=since, today=today) == key:
+        doc = {"report": out.report, "overview": out.overview, "features_key": out.stats.key}
+        store.put_outcome(name, key, doc)
+    return out
+
+
+def _analysed_outcome(
     store: Store, name: str, *, since: date | None, today: date | None
 ) -> AthleteOutcome:
-    """Analyse one athlete into plain data; an expected error becomes ``error`` instead."""
+    """The analysis as plain data; an expected error becomes ``error`` instead."""
     try:
         result = analyze_stored(store, name, since=since, today=today)
     except CramplogError as exc:
@@ -330,13 +397,15 @@ def outcome_for(
     )
 
 
-def _worker(args: tuple[str, str, date | None, date | None]) -> AthleteOutcome:
+def _worker(
+    args: tuple[str, str, date | None, date | None, str | None, bool],
+) -> AthleteOutcome:
     from cramplog.store import Store
 
-    db, name, since, today = args
+    db, name, since, today, key, readonly = args
     try:
-        with Store(db) as store:
-            return outcome_for(store, name, since=since, today=today)
+        with Store(db, readonly=readonly) as store:
+            return _computed_outcome(store, name, since=since, today=today, key=key)
     except CramplogError as exc:
         return AthleteOutcome(athlete=name, error=str(exc))
 
@@ -349,30 +418,49 @@ def analyze_many(
     today: date | None = None,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    cache: bool = False,
 ) -> list[AthleteOutcome]:
-    """Every athlete in ``names`` analysed, in input order; in worker processes when there are
-    at least ``POOL_MIN_ATHLETES`` athletes and ``POOL_MIN_SESSIONS`` sessions in all."""
+    """Every athlete in ``names`` analysed, in input order: from the outcome cache where it
+    holds them (with ``cache``), the others in worker processes when there are at least
+    ``POOL_MIN_ATHLETES`` of them and ``POOL_MIN_SESSIONS`` sessions in all."""
+    done: dict[int, AthleteOutcome] = {}
+    todo: list[tuple[int, str, str | None]] = []
+    for i, name in enumerate(names):
+        key = outcome_cache_key(store, name, since=since, today=today) if cache else None
+        hit = cached_outcome(store, name, key) if key is not None else None
+        if hit is not None:
+            done[i] = hit
+        else:
+            todo.append((i, name, key))
+    ticks = 0
+
+    def tick() -> None:
+        nonlocal ticks
+        ticks += 1
+        if progress is not None:
+            progress(ticks, len(names))
+
+    for _ in done:
+        tick()
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
-    total_sessions = sum(store.count_activities(n) for n in names)
     use_pool = (
-        n_workers > 1 and len(names) >= POOL_MIN_ATHLETES and total_sessions >= POOL_MIN_SESSIONS
+        n_workers > 1
+        and len(todo) >= POOL_MIN_ATHLETES
+        and sum(store.count_activities(n) for _, n, _ in todo) >= POOL_MIN_SESSIONS
     )
-    outcomes: list[AthleteOutcome] = []
     if not use_pool:
-        for i, name in enumerate(names):
-            outcomes.append(outcome_for(store, name, since=since, today=today))
-            if progress is not None:
-                progress(i + 1, len(names))
-        return outcomes
+        for i, name, key in todo:
+            done[i] = _computed_outcome(store, name, since=since, today=today, key=key)
+            tick()
+        return [done[i] for i in range(len(names))]
     from concurrent.futures import ProcessPoolExecutor
 
-    jobs = [(str(store.path), n, since, today) for n in names]
-    with ProcessPoolExecutor(max_workers=min(n_workers, len(names))) as pool:
-        for i, out in enumerate(pool.map(_worker, jobs)):
-            outcomes.append(out)
-            if progress is not None:
-                progress(i + 1, len(names))
-    return outcomes
+    jobs = [(str(store.path), n, since, today, key, store.readonly) for _, n, key in todo]
+    with ProcessPoolExecutor(max_workers=min(n_workers, len(todo))) as pool:
+        for (i, _, _), out in zip(todo, pool.map(_worker, jobs), strict=True):
+            done[i] = out
+            tick()
+    return [done[i] for i in range(len(names))]
 
 
 def default_today() -> date:

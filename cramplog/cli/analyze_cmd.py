@@ -205,7 +205,10 @@ def _analyze(
     from cramplog.session import AthleteOutcome, analyze_many
 
     todo = [n for n in names if n not in imported.errors]
-    done = {o.athlete: o for o in analyze_many(store, todo, since=since, today=today)}
+    # from the store's outcome cache when nothing an outcome depends on changed; without
+    # PATHs the store is opened read-only, which reads that cache but does not write it
+    analysed = analyze_many(store, todo, since=since, today=today, cache=True)
+    done = {o.athlete: o for o in analysed}
     outcomes = []
     for n in names:
         o = done.get(n) or AthleteOutcome(athlete=n, error=imported.errors.get(n))

@@ -1,5 +1,5 @@
 """The local SQLite store: athletes, imported files, activities with their sample streams,
-cramp events, and a cache of per-session features.
+cramp events, a cache of per-session features, and a cache of each athlete's analysis outcome.
 
 Files are keyed by content hash, so importing the same file again parses nothing. Every
 file's activities are written in one transaction, so an interrupted import never leaves
@@ -16,6 +16,7 @@ from cramplog.store.activities import (
 )
 from cramplog.store.base import default_db_path
 from cramplog.store.cramps import CrampQueries
+from cramplog.store.outcomes import OutcomeInputs, OutcomeQueries
 from cramplog.store.profiles import ProfileQueries, profile_from_json, profile_to_json
 from cramplog.store.schema import SCHEMA_VERSION
 
@@ -24,6 +25,7 @@ __all__ = [
     "DUPLICATE_TOLERANCE",
     "SCHEMA_VERSION",
     "AddResult",
+    "OutcomeInputs",
     "Store",
     "default_db_path",
     "profile_from_json",
@@ -31,7 +33,7 @@ __all__ = [
 ]
 
 
-class Store(ActivityQueries, CrampQueries, ProfileQueries):
+class Store(ActivityQueries, CrampQueries, ProfileQueries, OutcomeQueries):
     """A cramplog store at ``path`` (created on first use); use it as a context manager."""
 
     def __enter__(self) -> Store:

@@ -37,6 +37,9 @@ class StoreBase:
 
     def __init__(self, path: Path | str, *, readonly: bool = False) -> None:
         self.path = Path(path)
+        # Read-only: the store must exist already, and the analysis-outcome cache is not
+        # written (``cramplog analyze`` without PATHs). The commands' own writes still happen.
+        self.readonly = readonly
         if readonly and not self.path.exists():
             raise StoreError(
                 f"no cramplog store at {self.path}; import some files first (cramplog import PATH)"

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+
+# One cached analysis outcome per athlete (see store/outcomes.py): the key it was computed
+# under and the zlib-compressed JSON of the outcome.
+_OUTCOMES_TABLE = """CREATE TABLE IF NOT EXISTS outcomes (
+    athlete_id INTEGER PRIMARY KEY REFERENCES athletes(id),
+    key TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    written_at TEXT NOT NULL
+)"""
 
 # Steps that bring an older store up to date, by the version they upgrade from.
 _MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: ("ALTER TABLE cramps ADD COLUMN source TEXT",),  # which cramps.csv an event came from
+    2: (_OUTCOMES_TABLE,),  # the cached analysis outcome per athlete
 }
 
 _SCHEMA = """
@@ -62,3 +72,5 @@ CREATE TABLE IF NOT EXISTS cramps (
     UNIQUE (athlete_id, when_local, muscle)
 );
 """
+
+_SCHEMA += _OUTCOMES_TABLE + ";\n"
