@@ -19,6 +19,7 @@ from cramplog.errors import CramplogError, InputError, UsageError
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from cramplog.importer import ParsePool
     from cramplog.session import AthleteOutcome
     from cramplog.store import Store
 
@@ -160,7 +161,17 @@ def _stored_names(store: Store, athlete: str | None) -> list[str]:
 def _import(
     store: Store, folders: list[Path], athlete: str | None, console: Console
 ) -> ImportOutcome:
-    """Import each folder on its own, so one athlete's broken files never stop the others."""
+    """Import each folder on its own, so one athlete's broken files never stop the others.
+    The folders share one pool of parse workers."""
+    from cramplog.importer import ParsePool
+
+    with ParsePool() as pool:
+        return _import_folders(store, folders, athlete, console, pool)
+
+
+def _import_folders(
+    store: Store, folders: list[Path], athlete: str | None, console: Console, pool: ParsePool
+) -> ImportOutcome:
     from cramplog.cli.import_cmd import print_import_summary, run_import
     from cramplog.importer import athlete_for_path
 
@@ -175,7 +186,7 @@ def _import(
             console.print(f"cramplog: {name}: {exc}", markup=False)
             continue
         try:
-            report = run_import(store, [folder], athlete, console)
+            report = run_import(store, [folder], athlete, console, pool)
         except CramplogError as exc:
             _add_name(out, name)
             out.errors[name] = str(exc)
