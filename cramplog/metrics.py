@@ -52,10 +52,25 @@ def ewma(values: np.ndarray, tau: float, start: float = 0.0) -> np.ndarray:
     return out
 
 
+def window_stats(window: np.ndarray) -> tuple[float, float, float]:
+    """(sum, mean, population SD) of a window of daily loads.
+
+    The same operations, in the same order, as ``np.sum``, ``np.mean`` and ``np.std`` (and
+    pandas' ``sum``, ``mean`` and ``std(ddof=0)``), so the results are identical to the last
+    bit, without their per-call overhead: mean = sum ÷ n; SD = √(Σ(x − mean)² ÷ n).
+    """
+    x = np.asarray(window, dtype=float)
+    n = len(x)
+    total = np.add.reduce(x)
+    mean = total / n
+    d = x - mean
+    sd = math.sqrt(np.add.reduce(d * d) / n)
+    return float(total), float(mean), sd
+
+
 def monotony(window: np.ndarray, cap: float = 10.0) -> float:
     """Foster monotony of one window of daily loads (population SD, capped)."""
-    mean = float(np.mean(window))
-    sd = float(np.std(window))
+    _, mean, sd = window_stats(window)
     if sd == 0.0:
         return cap if mean > 0 else 0.0
     return min(cap, mean / sd)

@@ -128,3 +128,33 @@ def test_inserting_a_rest_day_never_raises_atl(loads: list[float], pos: int) -> 
     # compare day by day after the insertion: the series with the rest day is never higher
     assert (b[pos + 1 :] <= a[pos:] + 1e-9).all()
     assert b[pos] <= (a[pos - 1] if pos else 0.0) + 1e-9
+
+
+# Windows of daily loads: whole numbers, fractions and zeros, with repeats (SD near 0).
+window_st = st.lists(
+    st.one_of(
+        st.floats(min_value=0, max_value=5000, allow_nan=False),
+        st.sampled_from([0.0, 0.1, 1 / 3, 55.5, 100.0, 1e-9]),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(window_st)
+def test_window_stats_are_numpys_and_pandas_to_the_last_bit(window: list[float]) -> None:
+    """CR03's week sum / mean / SD and the monotony column come from ``window_stats``; the
+    frame version used pandas' sum, mean and std(ddof=0), the series numpy's: all identical."""
+    import pandas as pd
+
+    from cramplog.metrics import window_stats
+
+    x = np.array(window)
+    got = window_stats(x)
+    assert got == (float(np.sum(x)), float(np.mean(x)), float(np.std(x)))
+    s = pd.Series(x)
+    assert got == (float(s.sum()), float(s.mean()), float(s.std(ddof=0)))
+    mean, sd = float(np.mean(x)), float(np.std(x))
+    want = (10.0 if mean > 0 else 0.0) if sd == 0.0 else min(10.0, mean / sd)
+    assert monotony(x) == want

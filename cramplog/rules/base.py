@@ -3,16 +3,112 @@
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from cramplog.features import SessionFeatures
 from cramplog.model import SEVERITIES, CrampEvent, Finding, Goal, Profile
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
+
+
+class SessionIndex:
+    """Sessions with their starts and local days as plain lists, for bisect look-ups.
+
+    ``ordered``: both starts and local days are non-decreasing (the usual case: features
+    sorted by start, one time zone), so a window of days is one contiguous slice."""
+
+    def __init__(self, features: list[SessionFeatures]):
+        self.features = features
+        self.starts: list[datetime] = [f.start for f in features]
+        self.days: list[date] = [f.local_date for f in features]
+        self.ordered = all(a <= b for a, b in pairwise(self.starts)) and all(
+            a <= b for a, b in pairwise(self.days)
+        )
+        # each family's positions, in order
+        self.by_family: dict[str, list[int]] = {}
+        for k, f in enumerate(features):
+            self.by_family.setdefault(f.family, []).append(k)
+        self._values: dict[str, dict[str, list[Any]]] = {}
+
+    def day_slice(self, lo: date, hi: date) -> tuple[int, int]:
+        """Positions [i, j) of the sessions with ``lo <= local_date < hi`` (ordered only)."""
+        return bisect_left(self.days, lo), bisect_left(self.days, hi)
+
+    def prior_slice(self, f: SessionFeatures, days: float) -> tuple[int, int]:
+        """Positions [i, j) of the sessions that started before ``f`` on the ``days`` local
+        days before it or on its day (ordered only)."""
+        lo = f.local_date - timedelta(days=int(days))
+        return bisect_left(self.days, lo), bisect_left(self.starts, f.start)
+
+    def family_values(self, family: str, attr: str, i: int, j: int) -> list[Any]:
+        """``attr`` of the ``family`` sessions at positions [i, j), in order."""
+        pos = self.by_family.get(family, [])
+        per = self._values.setdefault(attr, {})
+        if family not in per:
+            per[family] = [getattr(self.features[k], attr) for k in pos]
+        return per[family][bisect_left(pos, i) : bisect_left(pos, j)]
+
+
+EPOCH_DAY = date(1970, 1, 1)
+DAY_NS = 86_400 * 10**9
+
+
+class DailyArrays:
+    """A ``daily_series`` frame as numpy arrays: its columns, and each row's day as a day
+    number (days since 1970-01-01), increasing. Rows are naive midnights; the frame from
+    ``daily_series`` has every day, but gaps would be looked up correctly too."""
+
+    def __init__(self, daily: pd.DataFrame):
+        import numpy as np
+        import pandas as pd
+
+        self.n = len(daily)
+        self.cols: dict[str, np.ndarray] = {
+            str(c): daily[c].to_numpy(dtype=float) for c in daily.columns
+        }
+        idx = daily.index
+        if not self.n:
+            self.days = np.empty(0, dtype=np.int64)
+            return
+        if not isinstance(idx, pd.DatetimeIndex) or idx.tz is not None:
+            raise ValueError("daily must be indexed by naive dates (metrics.daily_series)")
+        ns = idx.as_unit("ns").asi8
+        if (ns % DAY_NS).any() or (np.diff(ns) <= 0).any():
+            raise ValueError("daily must be indexed by increasing dates (metrics.daily_series)")
+        self.days = ns // DAY_NS
+
+    def pos(self, day: date) -> int | None:
+        """The row of ``day``, or None when the frame does not hold it."""
+        import numpy as np
+
+        d = (day - EPOCH_DAY).days
+        i = int(np.searchsorted(self.days, d))
+        return i if i < self.n and int(self.days[i]) == d else None
+
+    def since(self, day: date) -> int:
+        """The first row on or after ``day``."""
+        import numpy as np
+
+        return int(np.searchsorted(self.days, (day - EPOCH_DAY).days))
+
+    def day(self, i: int) -> date:
+        """The day of row ``i``."""
+        return EPOCH_DAY + timedelta(days=int(self.days[i]))
+
+    def value(self, day: date, column: str) -> float | None:
+        """What ``day_value`` gives: the column's value on ``day``, None when absent or NaN."""
+        i = self.pos(day)
+        if i is None:
+            return None
+        v = float(self.cols[column][i])
+        return v if math.isfinite(v) else None
 
 
 @dataclass
@@ -54,10 +150,33 @@ class RuleContext:
     th: dict[str, dict[str, float]]
     today: date
     cramps: list[CrampEvent] = field(default_factory=list)
+    # look-up tables built on first use, with the object they were built from
+    # (init=False: dataclasses.replace starts without them)
+    _index: tuple[list[SessionFeatures], int, SessionIndex] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    _arrays: tuple[pd.DataFrame, DailyArrays] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def first_day(self) -> date | None:
         return self.features[0].local_date if self.features else None
+
+    def index(self) -> SessionIndex:
+        """The index of ``features``, rebuilt when the list is replaced or changes length
+        (rules read the context; none edits a session in place)."""
+        c = self._index
+        if c is None or c[0] is not self.features or c[1] != len(self.features):
+            c = self._index = (self.features, len(self.features), SessionIndex(self.features))
+        return c[2]
+
+    def arrays(self) -> DailyArrays:
+        """``daily`` as numpy arrays, rebuilt when the frame is replaced."""
+        c = self._arrays
+        if c is None or c[0] is not self.daily:
+            c = self._arrays = (self.daily, DailyArrays(self.daily))
+        return c[1]
 
     def prior(
         self, f: SessionFeatures, days: float, families: frozenset[str] | None = None
@@ -66,17 +185,35 @@ class RuleContext:
         (or one of ``families``)."""
         lo = f.local_date - timedelta(days=int(days))
         fams = families or frozenset({f.family})
+        idx = self.index()
+        if idx.ordered:
+            # starts before f's: a prefix; days from lo on: a suffix
+            i, j = idx.prior_slice(f, days)
+            return [g for g in self.features[i:j] if g.family in fams and g is not f]
         return [
             g
             for g in self.features
             if g.start < f.start and g.local_date >= lo and g.family in fams and g is not f
         ]
 
+    def prior_values(self, f: SessionFeatures, days: float, attr: str) -> list[Any]:
+        """The non-zero, non-None ``attr`` values of ``prior(f, days)``, in order."""
+        idx = self.index()
+        if not idx.ordered:
+            return [v for g in self.prior(f, days) if (v := getattr(g, attr))]
+        i, j = idx.prior_slice(f, days)
+        # f itself is not among them: it does not start before itself
+        return [v for v in idx.family_values(f.family, attr, i, j) if v]
+
     def before_day(
         self, day: date, days: float, families: frozenset[str] | None = None
     ) -> list[SessionFeatures]:
         """Sessions on the ``days`` local days before ``day`` (``day`` itself excluded)."""
         lo = day - timedelta(days=int(days))
+        idx = self.index()
+        if idx.ordered:
+            i, j = idx.day_slice(lo, day)
+            return [g for g in self.features[i:j] if families is None or g.family in families]
         return [
             g
             for g in self.features

@@ -12,13 +12,14 @@ recorded.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from datetime import date, timedelta
 from typing import Any
 
 from cramplog.features import SessionFeatures
 from cramplog.metrics import is_heat_session
 from cramplog.model import Finding, Goal
-from cramplog.rules.base import GoalAssessment, Rule, RuleContext, day_value, fmt_dur
+from cramplog.rules.base import GoalAssessment, Rule, RuleContext, fmt_dur
 from cramplog.rules.load import goal_duration
 
 
@@ -26,6 +27,14 @@ def _heat_count(ctx: RuleContext, day: date, before: SessionFeatures | None = No
     th = ctx.th["CR07"]
     heat_c = ctx.th["general"]["heat_c"]
     lo = day - timedelta(days=int(th["window_days"]))
+    idx = ctx.index()
+    if idx.ordered:
+        # the sessions that started before ``before`` from ``lo`` on, or those of lo … day
+        if before is not None:
+            i, j = bisect_left(idx.days, lo), bisect_left(idx.starts, before.start)
+        else:
+            i, j = idx.day_slice(lo, day + timedelta(days=1))
+        return sum(is_heat_session(g, heat_c, th["session_min"]) for g in ctx.features[i:j])
     n = 0
     for g in ctx.features:
         if before is not None and not (g.start < before.start and g.local_date >= lo):
@@ -63,7 +72,7 @@ def _cr07(ctx: RuleContext) -> list[Finding]:
             "min_above_heat": f.min_above_heat,
             "heat_c": ctx.th["general"]["heat_c"],
             "heat_sessions_14d": n,
-            "acclimation": day_value(ctx.daily, f.local_date - timedelta(days=1), "acclimation"),
+            "acclimation": ctx.arrays().value(f.local_date - timedelta(days=1), "acclimation"),
         }
         msg = (
             f"Session at {temp:.0f} °C with {n} heat session{'s' if n != 1 else ''} "
@@ -81,7 +90,7 @@ def _cr07_goal(ctx: RuleContext, goal: Goal) -> GoalAssessment:
     ev = {
         "goal_temperature_c": goal.temperature_c,
         "heat_sessions_14d": n,
-        "acclimation": day_value(ctx.daily, ctx.today, "acclimation"),
+        "acclimation": ctx.arrays().value(ctx.today, "acclimation"),
         "days_to_goal": (goal.date - ctx.today).days,
     }
     sev = _severity(goal.temperature_c, th)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from cramplog.metrics import window_stats
 from cramplog.model import Finding, Goal, sport_family
 from cramplog.rules.base import Rule, RuleContext, band, fmt_dur, fmt_km
 
@@ -21,18 +22,17 @@ def _cr01(ctx: RuleContext) -> list[Finding]:
     for f in ctx.features:
         if not ctx.history_ok(f):
             continue
-        prior = ctx.prior(f, th["window_days"])
         if f.distance_m:
-            vals = [g.distance_m for g in prior if g.distance_m]
+            vals = ctx.prior_values(f, th["window_days"], "distance_m")
             metric, cur = "distance", f.distance_m
         elif f.duration_s:
-            vals = [g.duration_s for g in prior if g.duration_s]
+            vals = ctx.prior_values(f, th["window_days"], "duration_s")
             metric, cur = "duration", f.duration_s
         else:
             continue
         if len(vals) < ctx.min_prior():
             continue
-        ref = max(v for v in vals if v is not None)
+        ref = max(vals)  # vals hold no None
         ratio = cur / ref
         sev = band(ratio, th["caution"], th["warning"], strict=True)
         if sev is None:
@@ -59,35 +59,39 @@ def _cr01(ctx: RuleContext) -> list[Finding]:
 
 
 def _day_rule(ctx: RuleContext, rule: Rule, column: str) -> list[Finding]:
+    import numpy as np
+
     th = ctx.th[rule.id]
-    d = ctx.daily
-    if d.empty:
+    d = ctx.arrays()
+    if d.n == 0:
         return []
+    load, values = d.cols["load"], d.cols[column]
     out = []
-    for ts, row in d[(d["load"] > 0) & d[column].notna()].iterrows():
-        value = float(row[column])
+    for i in np.flatnonzero((load > 0) & ~np.isnan(values)).tolist():
+        value = float(values[i])
         sev = band(value, th["caution"], th["warning"])
         if sev is None:
             continue
-        day = ts.date()
+        day = d.day(i)
         if column == "acwr":
             ev = {
                 "acwr": value,
-                "acute_load": row["acute"],
-                "chronic_load": row["chronic"],
-                "acwr_rolling": row["acwr_rolling"],
-                "day_load": row["load"],
+                "acute_load": float(d.cols["acute"][i]),
+                "chronic_load": float(d.cols["chronic"][i]),
+                "acwr_rolling": float(d.cols["acwr_rolling"][i]),
+                "day_load": float(load[i]),
             }
             msg = f"Acute:chronic load ratio {value:.2f} (7-day vs 28-day weighted daily load)"
         else:
-            week = d.loc[ts - timedelta(days=6) : ts, "load"]
+            week = load[d.since(day - timedelta(days=6)) : i + 1]  # the 7 days ending on day
+            total, mean, sd = window_stats(week)
             ev = {
                 "monotony": value,
-                "strain": row["strain"],
-                "week_load": float(week.sum()),
-                "mean_daily_load": float(week.mean()),
-                "sd_daily_load": float(week.std(ddof=0)),
-                "rest_days_in_week": int((week == 0).sum()),
+                "strain": float(d.cols["strain"][i]),
+                "week_load": total,
+                "mean_daily_load": mean,
+                "sd_daily_load": sd,
+                "rest_days_in_week": int(np.count_nonzero(week == 0)),
             }
             msg = (
                 f"Training monotony {value:.1f} over 7 days (little day-to-day variation in load; "
@@ -111,10 +115,10 @@ def _cr10(ctx: RuleContext) -> list[Finding]:
     for f in ctx.features:
         if not f.duration_s or not ctx.history_ok(f):
             continue
-        vals = [g.duration_s for g in ctx.prior(f, th["window_days"]) if g.duration_s]
+        vals = ctx.prior_values(f, th["window_days"], "duration_s")
         if len(vals) < ctx.min_prior():
             continue
-        ref = max(v for v in vals if v is not None)
+        ref = max(vals)  # vals hold no None
         ratio = f.duration_s / ref
         sev = band(ratio, th["caution"], th["warning"], strict=True)
         if sev is None:

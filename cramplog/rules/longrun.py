@@ -65,10 +65,10 @@ def _run(ctx: RuleContext) -> list[Finding]:
     for f in ctx.features:
         if f.family != "running" or not f.distance_m or not ctx.history_ok(f):
             continue
-        vals = [g.distance_m for g in ctx.prior(f, th["no_goal_window_days"]) if g.distance_m]
+        vals = ctx.prior_values(f, th["no_goal_window_days"], "distance_m")
         if len(vals) < ctx.min_prior():
             continue
-        ref = max(v for v in vals if v is not None)
+        ref = max(vals)  # vals hold no None
         ratio = f.distance_m / ref
         if ratio >= th["no_goal_ratio"]:
             ev = {"ratio": ratio, "session_km": f.distance_m / 1000, "longest_prior_km": ref / 1000,

@@ -17,41 +17,53 @@ from cramplog.features import SessionFeatures
 from cramplog.model import Finding, Goal, sport_family
 from cramplog.rules.base import Rule, RuleContext, band, fmt_dur, fmt_pace
 
+# A usable session's numbers: (session, pace s/km, distance m, duration s).
+Usable = tuple[SessionFeatures, float, float, float]
+
 
 def _usable(g: SessionFeatures, min_km: float) -> bool:
     return bool(g.pace_s_per_km and g.distance_km and g.duration_s and g.distance_km >= min_km)
+
+
+def _row(g: SessionFeatures, min_km: float) -> Usable | None:
+    if not _usable(g, min_km):
+        return None
+    assert g.pace_s_per_km is not None and g.distance_m is not None and g.duration_s is not None
+    return g, g.pace_s_per_km, g.distance_m, g.duration_s
 
 
 def expected_pace(
     prior: list[SessionFeatures], distance_m: float, duration_s: float | None, th: dict[str, float]
 ) -> tuple[float | None, dict[str, Any]]:
     """(expected pace s/km, evidence) from prior sessions; None when under ``min_prior``."""
-    usable = [g for g in prior if _usable(g, th["min_session_km"])]
+    min_km = th["min_session_km"]
+    rows = [r for g in prior if (r := _row(g, min_km)) is not None]
+    return _expected(rows, distance_m, duration_s, th)
+
+
+def _expected(
+    usable: list[Usable], distance_m: float, duration_s: float | None, th: dict[str, float]
+) -> tuple[float | None, dict[str, Any]]:
+    """``expected_pace`` from the usable prior sessions' rows."""
     if len(usable) < th["min_prior"]:
         return None, {"prior_sessions": len(usable)}
     km = distance_m / 1000.0
     tol = th["duration_tolerance"]
-    similar: list[float] = []
+    best_similar: float | None = None
     if duration_s:
-        similar = [
-            g.pace_s_per_km
-            for g in usable
-            if g.pace_s_per_km
-            and g.duration_s
-            and abs(g.duration_s - duration_s) <= tol * duration_s
-        ]
-    riegel = []
-    for g in usable:
-        assert g.duration_s is not None and g.distance_m is not None
-        t2 = g.duration_s * (distance_m / g.distance_m) ** th["riegel_exponent"]
-        riegel.append((t2 / km, g))
-    best_riegel, src = min(riegel, key=lambda x: x[0])
-    cands = [best_riegel] + ([min(similar)] if similar else [])
-    exp = min(c for c in cands if c is not None)
+        similar = [pace for _, pace, _, dur in usable if abs(dur - duration_s) <= tol * duration_s]
+        best_similar = min(similar) if similar else None
+    expo = th["riegel_exponent"]
+    best_riegel, src = usable[0][3] * (distance_m / usable[0][2]) ** expo / km, usable[0][0]
+    for g, _, dist, dur in usable[1:]:
+        p = dur * (distance_m / dist) ** expo / km
+        if p < best_riegel:  # the first of equal minima, as min() picks
+            best_riegel, src = p, g
+    exp = best_riegel if best_similar is None else min(best_riegel, best_similar)
     ev: dict[str, Any] = {
         "prior_sessions": len(usable),
         "expected_pace_s_per_km": exp,
-        "best_similar_pace_s_per_km": min(similar) if similar else None,
+        "best_similar_pace_s_per_km": best_similar,
         "best_riegel_pace_s_per_km": best_riegel,
         "riegel_from_date": src.local_date,
         "riegel_from_km": src.distance_km,
@@ -72,13 +84,16 @@ def predicted_time(
 
 def _run(ctx: RuleContext) -> list[Finding]:
     th = ctx.th["CR04"]
+    min_km = th["min_session_km"]
+    rows = {id(g): _row(g, min_km) for g in ctx.features}
     out = []
     for f in ctx.features:
-        if not _usable(f, th["min_session_km"]) or not ctx.history_ok(f):
+        if rows[id(f)] is None or not ctx.history_ok(f):
             continue
         assert f.distance_m is not None and f.pace_s_per_km is not None
         prior = ctx.prior(f, th["window_days"])
-        exp, ev = expected_pace(prior, f.distance_m, f.duration_s, th)
+        usable = [r for g in prior if (r := rows[id(g)]) is not None]
+        exp, ev = _expected(usable, f.distance_m, f.duration_s, th)
         if exp is None:
             continue
         faster = (exp - f.pace_s_per_km) / exp * 100.0

@@ -24,12 +24,12 @@ MIN_ELAPSED_DAYS = 4
 
 def _gaps(ctx: RuleContext) -> list[Finding]:
     th = ctx.th["CR08"]
-    d = ctx.daily
-    if d.empty:
+    d = ctx.arrays()
+    if d.n == 0:
         return []
-    load = d["load"].to_numpy()
-    ctl = d["ctl"].to_numpy()
-    days = [ts.date() for ts in d.index]
+    load = d.cols["load"]
+    ctl = d.cols["ctl"]
+    days = [d.day(k) for k in range(d.n)]
     n = len(load)
     out = []
     i = 0
