@@ -83,18 +83,21 @@ def _dedupe(pairs: list[tuple[Activity, SessionFeatures]]) -> tuple[list, int]:
     """Drop sessions that repeat another of the same family starting within 2 minutes."""
     pairs = sorted(pairs, key=lambda p: p[0].start)
     out: list[tuple[Activity, SessionFeatures]] = []
+    # Positions in ``out`` whose session may still be within the window of a later one.
+    # Sessions come in start order, so every kept session starts at or before ``a``; one that
+    # is more than the window before ``a`` is so for every later session too, and it can no
+    # longer be replaced (only a match replaces), so it leaves this list for good.
+    near: list[int] = []
     dropped = 0
     for a, f in pairs:
-        dup = next(
-            (
-                k
-                for k in range(len(out) - 1, -1, -1)
-                if abs((out[k][0].start - a.start).total_seconds()) <= DUPLICATE_WINDOW_S
-                and out[k][1].family == f.family
-            ),
-            None,
-        )
+        near = [
+            k
+            for k in near
+            if abs((out[k][0].start - a.start).total_seconds()) <= DUPLICATE_WINDOW_S
+        ]
+        dup = next((k for k in reversed(near) if out[k][1].family == f.family), None)
         if dup is None:
+            near.append(len(out))
             out.append((a, f))
             continue
         dropped += 1

@@ -13,6 +13,7 @@ Night and rest cramps have no session, so only the day windows are filled.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -40,12 +41,16 @@ class FindingIndex:
         for f in findings:
             if f.rule not in EXCLUDED:
                 self.by_day.setdefault(f.date, []).append(f)
+        self.days = sorted(self.by_day)
 
     def windows(self, day: date, activity_id: int | None) -> dict[str, list[str]]:
         """Rule ids per window (sorted, unique) for a session or a day."""
         sets: dict[str, set[str]] = {w: set() for w in WINDOWS}
-        for back in range(0, 43):
-            for f in self.by_day.get(day - timedelta(days=back), ()):
+        lo = bisect_left(self.days, day - timedelta(days=42))
+        hi = bisect_right(self.days, day)
+        for d in self.days[lo:hi]:
+            back = (day - d).days
+            for f in self.by_day[d]:
                 if back >= 8:
                     sets["days_8_42"].add(f.rule)
                 elif activity_id is not None and (

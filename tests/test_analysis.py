@@ -8,6 +8,8 @@ from datetime import date, datetime, timedelta, timezone
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cramplog.analysis import analyze_athlete
 from cramplog.features import compute_features, estimate_hr_bounds
@@ -184,3 +186,54 @@ def test_three_hundred_sessions_fast() -> None:
     rep = analyze_athlete(Profile(name="x", sex="male"), acts, [])
     assert rep.sessions == 300
     assert time.perf_counter() - t0 < 20.0
+
+
+def _dedupe_reference(pairs: list) -> tuple[list, int]:
+    """The plain definition: each session against every kept one, the latest match first."""
+    from cramplog.analysis import DUPLICATE_WINDOW_S, _richness
+
+    out: list = []
+    dropped = 0
+    for a, f in sorted(pairs, key=lambda p: p[0].start):
+        dup = next((k for k in range(len(out) - 1, -1, -1)
+                    if abs((out[k][0].start - a.start).total_seconds()) <= DUPLICATE_WINDOW_S
+                    and out[k][1].family == f.family), None)  # fmt: skip
+        if dup is None:
+            out.append((a, f))
+            continue
+        dropped += 1
+        if _richness(a) > _richness(out[dup][0]):
+            out[dup] = (a, f)
+    return out, dropped
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            # start, seconds: chains of sessions under 2 min apart, and exactly 2 min apart
+            st.one_of(st.integers(0, 40).map(lambda k: 30 * k), st.integers(0, 1200)),
+            st.sampled_from(["running", "cycling"]),
+            st.sampled_from(["fit", "gpx", "csv", None]),
+            st.booleans(),  # has a stream
+        ),
+        max_size=40,
+    )
+)
+def test_dedupe_matches_the_plain_definition(rows: list) -> None:
+    from cramplog.analysis import _dedupe
+    from cramplog.features import SessionFeatures
+
+    t0 = datetime(2024, 5, 1, 7, tzinfo=timezone.utc)
+    pairs = []
+    for i, (sec, fam, fmt, streamed) in enumerate(rows):
+        start = t0 + timedelta(seconds=sec)
+        a = Activity(sport=fam, start=start, id=i, source_format=fmt)
+        a.stream = Stream(t_s=np.zeros(1)) if streamed else None
+        f = SessionFeatures(activity_id=i, local_date=start.date(), sport=fam, family=fam,
+                            is_race=False, start=start)  # fmt: skip
+        pairs.append((a, f))
+    got, dropped = _dedupe(pairs)
+    want, want_dropped = _dedupe_reference(pairs)
+    assert dropped == want_dropped
+    assert [(a.id, f.activity_id) for a, f in got] == [(a.id, f.activity_id) for a, f in want]

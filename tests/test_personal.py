@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.stats import fisher_exact
 
 from cramplog.context import cramp_contexts
@@ -95,3 +97,44 @@ def test_cramp_context_windows() -> None:
                        timing="night")  # fmt: skip
     (n,) = cramp_contexts([night], findings)
     assert n.in_session == [] and "CR01" in n.days_0_7 and "CR03" in n.days_0_7
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["CR01", "CR02", "CR03", "CR06", "CR09"]),
+            st.integers(0, 100),  # day
+            st.sampled_from([None, 1, 2, 3]),  # session
+        ),
+        max_size=40,
+    ),
+    day=st.integers(-5, 150),
+    activity_id=st.sampled_from([None, 1, 2]),
+)
+def test_finding_index_windows_match_the_day_by_day_walk(
+    rows: list[tuple[str, int, int | None]], day: int, activity_id: int | None
+) -> None:
+    """``FindingIndex.windows`` bisects the finding days; the walk over days 0–42 back it
+    replaced gives the same windows."""
+    from cramplog.context import EXCLUDED, WINDOWS, FindingIndex
+
+    findings = [finding(r, D0 + timedelta(days=d), a) for r, d, a in rows]
+    when = D0 + timedelta(days=day)
+    by_day: dict[date, list[Finding]] = {}
+    for f in findings:
+        if f.rule not in EXCLUDED:
+            by_day.setdefault(f.date, []).append(f)
+    want: dict[str, set[str]] = {w: set() for w in WINDOWS}
+    for back in range(0, 43):
+        for f in by_day.get(when - timedelta(days=back), ()):
+            if back >= 8:
+                want["days_8_42"].add(f.rule)
+            elif activity_id is not None and (
+                f.activity_id == activity_id or (back == 0 and f.activity_id is None)
+            ):
+                want["in_session"].add(f.rule)
+            else:
+                want["days_0_7"].add(f.rule)
+    got = FindingIndex(findings).windows(when, activity_id)
+    assert got == {w: sorted(s) for w, s in want.items()}
