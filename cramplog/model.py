@@ -33,6 +33,10 @@ RUNNING_SPORTS = frozenset({"running", "trail_running", "treadmill", "track_runn
 FORMAT_RANK = {"fit": 4, "tcx": 3, "gpx": 2, "csv": 1}
 
 SEVERITIES = ("info", "caution", "warning")
+
+# Personal associations are shown from this many logged cramps on (SCIENCE.md). Here, not in
+# personal.py, so the renderers can say so without importing the statistics and numpy.
+PERSONAL_MIN_EVENTS = 5
 GRADES = ("strong", "moderate", "weak", "anecdotal")
 MUSCLES = (
     "calf",

@@ -17,10 +17,10 @@ from typing import Any
 
 from cramplog.context import WINDOWS, FindingIndex
 from cramplog.features import SessionFeatures
-from cramplog.model import CrampEvent, Finding
+from cramplog.model import PERSONAL_MIN_EVENTS, CrampEvent, Finding
 from cramplog.stats import fisher_exact_greater, holm, relative_risk
 
-MIN_EVENTS = 5
+MIN_EVENTS = PERSONAL_MIN_EVENTS
 CONTROL_DAYS = 84
 
 

@@ -100,10 +100,10 @@ def context_text(ids: Sequence[str]) -> str:
 
 
 def personal_missing_text(personal: dict[str, Any]) -> str:
-    from cramplog.personal import MIN_EVENTS
+    from cramplog.model import PERSONAL_MIN_EVENTS
 
     return (
-        f"Personal associations need ≥ {MIN_EVENTS} logged cramps; "
+        f"Personal associations need ≥ {PERSONAL_MIN_EVENTS} logged cramps; "
         f"{personal.get('events', 0)} so far."
     )
 
