@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from cramplog.context import CrampContext, cramp_contexts, session_ref
 from cramplog.features import (
+    NO_STREAM,
     TRIMP_COEFFS,
     HrBounds,
     SessionFeatures,
@@ -75,8 +76,13 @@ def finding_dict(f: Finding, activities_by_id: dict[int, Activity]) -> dict[str,
     }
 
 
-def _richness(a: Activity) -> tuple[int, int]:
-    return (a.stream is not None, FORMAT_RANK.get(a.source_format or "", 0))
+def _richness(a: Activity, f: SessionFeatures) -> tuple[int, int]:
+    """Which of two duplicates to keep: one with a sample stream, then the richer format.
+    Whether a session has a stream comes from its features, not from ``a.stream``: a warm
+    run (features from the cache) loads no streams, and must keep the same session as the
+    cold run that computed them."""
+    has_stream = not any(m.startswith(NO_STREAM) for m in f.missing)
+    return (has_stream, FORMAT_RANK.get(a.source_format or "", 0))
 
 
 def _dedupe(pairs: list[tuple[Activity, SessionFeatures]]) -> tuple[list, int]:
@@ -101,7 +107,7 @@ def _dedupe(pairs: list[tuple[Activity, SessionFeatures]]) -> tuple[list, int]:
             out.append((a, f))
             continue
         dropped += 1
-        if _richness(a) > _richness(out[dup][0]):
+        if _richness(a, f) > _richness(*out[dup]):
             out[dup] = (a, f)
     return out, dropped
 
@@ -177,7 +183,7 @@ def analyze_athlete(
     if src.get("fallback"):
         how = ", ".join(f"{fam} {r:.2f} TRIMP/min" for fam, r in sorted(rates.items()))
         notes.append(f"{src['fallback']} sessions without HR or RPE used fallback load ({how})")
-    summary_only = sum(1 for f in feats if any("no sample stream" in m for m in f.missing))
+    summary_only = sum(1 for f in feats if any(m.startswith(NO_STREAM) for m in f.missing))
     if summary_only:
         notes.append(
             f"{summary_only} sessions are summary-only (no descent grades or heat minutes)"

@@ -38,6 +38,8 @@ FALLBACK_TRIMP_PER_MIN = 1.0
 FALLBACK_MIN_HR_SESSIONS = 5
 DEFAULT_HR_REST = 60.0
 MIN_HR_COVERAGE = 0.5
+# The start of the ``missing`` note of a session without a sample stream.
+NO_STREAM = "no sample stream"
 
 
 @dataclass
@@ -216,7 +218,7 @@ def compute_features(activity: Activity, profile: Profile, hr: HrBounds) -> Sess
     dist = stream_distance(act.stream)
     t = np.asarray(s.t_s, dtype=float) if s is not None else None
     if s is None:
-        missing.append("no sample stream: summary values only")
+        missing.append(f"{NO_STREAM}: summary values only")
     if sf.distance_m is None and dist is not None:
         sf.distance_m = float(np.nanmax(dist) - np.nanmin(dist))
     if sf.elapsed_s is None and t is not None and len(t) >= 2:

@@ -202,7 +202,7 @@ def _dedupe_reference(pairs: list) -> tuple[list, int]:
             out.append((a, f))
             continue
         dropped += 1
-        if _richness(a) > _richness(out[dup][0]):
+        if _richness(a, f) > _richness(*out[dup]):
             out[dup] = (a, f)
     return out, dropped
 
@@ -229,11 +229,34 @@ def test_dedupe_matches_the_plain_definition(rows: list) -> None:
     for i, (sec, fam, fmt, streamed) in enumerate(rows):
         start = t0 + timedelta(seconds=sec)
         a = Activity(sport=fam, start=start, id=i, source_format=fmt)
-        a.stream = Stream(t_s=np.zeros(1)) if streamed else None
         f = SessionFeatures(activity_id=i, local_date=start.date(), sport=fam, family=fam,
                             is_race=False, start=start)  # fmt: skip
+        if not streamed:
+            f.missing.append("no sample stream: summary values only")
         pairs.append((a, f))
     got, dropped = _dedupe(pairs)
     want, want_dropped = _dedupe_reference(pairs)
     assert dropped == want_dropped
     assert [(a.id, f.activity_id) for a, f in got] == [(a.id, f.activity_id) for a, f in want]
+
+
+def test_duplicates_keep_the_same_session_with_or_without_loaded_streams() -> None:
+    """A warm run takes features from the cache and loads no streams; it must keep the same
+    one of two duplicate sessions as the cold run that had the streams in memory."""
+    from cramplog.features import compute_features, estimate_hr_bounds
+
+    streamed = session(0, 0, 10.0)
+    streamed.source_format = "gpx"
+    summary = Activity(sport="running", start=streamed.start + timedelta(seconds=30),
+                       elapsed_s=3600.0, distance_m=10_000.0, source_format="fit")  # fmt: skip
+    summary.id = 99
+    assert streamed.stream is not None
+    profile = Profile(name="x", sex="male", hr_max=190, hr_rest=50)
+    acts = [streamed, summary]
+    hr = estimate_hr_bounds(profile, acts)
+    feats = [compute_features(a, profile, hr) for a in acts]
+    cold = analyze_athlete(profile, acts, [], features=feats, hr=hr)
+    streamed.stream = None  # as loaded by a warm run
+    warm = analyze_athlete(profile, acts, [], features=feats, hr=hr)
+    kept = [s.activity_id for s in cold.session_features]
+    assert kept == [s.activity_id for s in warm.session_features] == [streamed.id]
