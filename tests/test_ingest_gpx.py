@@ -497,3 +497,20 @@ def test_fast_path_agrees_with_gpxpy(realdata: Path) -> None:
         compared += 1
     assert compared >= 8
     assert total_mine == pytest.approx(total_ref, rel=1e-3)
+
+
+def test_a_point_with_a_readable_lat_and_an_unreadable_lon_keeps_the_track_aligned() -> None:
+    """One bad ``lon`` makes that point's position unknown, not every latitude of the track
+    (the reader once kept the lat before finding the lon unreadable: the lists went out of
+    step and the whole track lost its positions)."""
+    pts = "".join(
+        f'<trkpt lat="{47.0 + i / 1000}" lon="{"bad" if i == 2 else 8.0 + i / 1000}">'
+        f"<ele>400</ele><time>2024-05-01T07:00:{i * 5:02d}Z</time></trkpt>"
+        for i in range(5)
+    )
+    doc = f'<gpx version="1.1" creator="t"><trk><trkseg>{pts}</trkseg></trk></gpx>'
+    stream = parse_gpx(doc.encode(), "bad-lon.gpx").activities[0].stream
+    assert stream is not None and stream.lat_deg is not None and stream.lon_deg is not None
+    for col in (stream.lat_deg, stream.lon_deg):
+        assert np.isnan(col[2]) and np.isfinite(np.delete(col, 2)).all()
+    np.testing.assert_allclose(np.delete(stream.lat_deg, 2), [47.0, 47.001, 47.003, 47.004])

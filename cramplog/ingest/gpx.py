@@ -496,11 +496,11 @@ def _read_point(el: Element, cur: Samples, slots: dict[str, int]) -> None:
         if parsed[1] is not None and cur.offset is None:
             cur.offset = parsed[1]
     try:
-        cur.lat.append(float(attrib["lat"]))
-        cur.lon.append(float(attrib["lon"]))
-    except (KeyError, ValueError):
-        cur.lat.append(to_float(attrib.get("lat")))
-        cur.lon.append(to_float(attrib.get("lon")))
+        lat, lon = float(attrib["lat"]), float(attrib["lon"])
+    except (KeyError, ValueError):  # both parsed before either is kept: lists stay aligned
+        lat, lon = to_float(attrib.get("lat")), to_float(attrib.get("lon"))
+    cur.lat.append(lat)
+    cur.lon.append(lon)
     cur.ele.append(_NAN if ele is None else to_float(ele))
     cur.hr.append(_NAN if hr is None else to_float(hr))
     cur.cad.append(_NAN if cad is None else to_float(cad))

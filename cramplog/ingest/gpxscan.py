@@ -20,7 +20,7 @@ The result is the one ``_read_fast`` gives, by construction:
 - Anything else gives ``None`` (the caller reads the whole text with ``_read_fast``): no point
   makes a template, a placeholder would sit in a comment, CDATA section or processing
   instruction, the skeleton is not well-formed (so damage is reported on the original text), or
-  a point has a ``lat`` but an unreadable ``lon`` (``_read_point`` misaligns the lists then).
+  a point has a ``lat`` but an unreadable ``lon`` (rare; left to ``_read_point`` whole).
 """
 
 from __future__ import annotations
