@@ -54,6 +54,9 @@ TARGETS: dict[str, tuple[str, float, str]] = {
     "help_wall_s": ("cramplog --help, wall s", 0.150, "max"),
     "cold_year_peak_rss_mb": ("peak RSS of the cold year (largest process), MB", 300.0, "max"),
     "squad_cold_wall_s": ("20-athlete squad-year cold, wall s", 60.0, "max"),
+    # The issue's runner-year has ~1 M FIT records: a watch recording every second.
+    "dense_cold_wall_s": ("runner-year recorded every second, cold, wall s", 3.0, "max"),
+    "dense_speedup": ("the same, speedup over fitparse/gpxpy alone, ×", 50.0, "min"),
 }
 HEAVY_MODULES = ("pandas", "numpy", "fitparse", "gpxpy", "scipy")
 
@@ -229,22 +232,28 @@ def _write_one(args: tuple[Any, Path]) -> str:
     return str(write_athlete(spec, out))
 
 
-def ensure_corpus(cache: Path, athletes: int, years: float, seed: int, jobs: int) -> Path:
-    """The corpus folder (athlete_000 … athlete_N-1), generated once into ``cache``."""
-    name = f"corpus-a{athletes}-y{years:g}-s{seed}-{samplegen_digest()}"
+def ensure_corpus(
+    cache: Path, athletes: int, years: float, seed: int, jobs: int, every_second: bool = False
+) -> Path:
+    """The corpus folder (athlete_000 … athlete_N-1), generated once into ``cache``.
+    ``every_second``: points recorded every second instead of every 1-5 s."""
+    rec = "-1s" if every_second else ""
+    name = f"corpus-a{athletes}-y{years:g}-s{seed}{rec}-{samplegen_digest()}"
     folder = cache / name
     marker = folder / ".complete.json"
     if marker.is_file():
         log(f"corpus {name}: cached")
         return folder
-    from cramplog.samplegen.corpus import corpus_specs
+    from cramplog.samplegen.corpus import EVERY_SECOND_S, SMART_RECORDING_S, corpus_specs
 
     partial = cache / (name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
     log(f"corpus {name}: generating {athletes} athlete(s) × {years:g} year(s) with {jobs} job(s)")
     t0 = time.perf_counter()
-    specs = corpus_specs(athletes, years, seed)
+    specs = corpus_specs(
+        athletes, years, seed, EVERY_SECOND_S if every_second else SMART_RECORDING_S
+    )
     if jobs > 1 and len(specs) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
@@ -256,7 +265,8 @@ def ensure_corpus(cache: Path, athletes: int, years: float, seed: int, jobs: int
     secs = time.perf_counter() - t0
     shutil.rmtree(folder, ignore_errors=True)
     partial.rename(folder)
-    meta = {"athletes": athletes, "years": years, "seed": seed, "generated_s": round(secs, 1)}
+    meta = {"athletes": athletes, "years": years, "seed": seed, "every_second": every_second,
+            "generated_s": round(secs, 1)}  # fmt: skip
     marker.write_text(json.dumps(meta), encoding="utf-8")
     log(f"corpus {name}: written in {secs:.1f} s")
     return folder
@@ -721,6 +731,8 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
         "help_wall_s": results.get("help", {}).get("wall_s"),
         "cold_year_peak_rss_mb": results.get("cold_year", {}).get("maxrss_mb"),
         "squad_cold_wall_s": results.get("squad_cold", {}).get("wall_s"),
+        "dense_cold_wall_s": results.get("dense_cold", {}).get("wall_s"),
+        "dense_speedup": results.get("dense_speedup"),
     }
     out = []
     for key, (what, limit, kind) in TARGETS.items():
@@ -788,6 +800,20 @@ def print_table(doc: dict[str, Any]) -> None:
         row(f"squad-year cold, {doc['config']['athletes']} athletes (s)", sq["wall_s"],
             sq["cpu_s"], "squad_cold_wall_s")  # fmt: skip
         row("  peak RSS, largest process (MB)", sq["maxrss_mb"], None, nd=0)
+    dc = r.get("dense_cold")
+    if dc:
+        dref = r.get("dense_reference") or {}
+        recs = dref.get("fit_records")
+        row(f"runner-year, every second ({_fmt(recs)} FIT records), cold (s)", dc["wall_s"],
+            dc["cpu_s"], "dense_cold_wall_s")  # fmt: skip
+        row("  peak RSS, largest process (MB)", dc["maxrss_mb"], None, nd=0)
+        if dref:
+            row("  same files, fitparse/gpxpy alone (s)", dref["wall_s"], dref["cpu_s"])
+            row("  speedup, wall (×)", r.get("dense_speedup"), r.get("dense_speedup_cpu"),
+                "dense_speedup", 1)  # fmt: skip
+        dw = r.get("dense_warm")
+        if dw:
+            row("  warm analyze (s)", dw["wall_s"], dw["cpu_s"])
     rd = r.get("realdata")
     if rd and rd.get("fit"):
         f, g, t = rd["fit"], rd["gpx"], rd["tcx"]
@@ -836,7 +862,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                     help="processes for generating corpora")  # fmt: skip
     ap.add_argument("--skip", action="append", default=[],
-                    choices=["help", "year", "reference", "squad", "profile", "realdata"],
+                    choices=["help", "year", "reference", "dense", "squad", "profile", "realdata"],
                     help="leave a part out (repeatable)")  # fmt: skip
     return ap.parse_args(argv)
 
@@ -917,7 +943,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             results["help"] = bench_help(help_repeat)
 
         part("help", do_help)
-        if {"year", "reference", "squad"} - set(a.skip):
+        if {"year", "reference", "dense", "squad"} - set(a.skip):
             team = ensure_corpus(a.cache, athletes, years, a.seed, a.jobs)
             year = team / "athlete_000"
             doc["corpus"] = {
@@ -948,8 +974,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                 log("profiling …")
                 doc["profiles"] = profile_year(year, workdir, today, a.profile_top)
 
+            def do_dense() -> None:
+                dense = ensure_corpus(a.cache, 1, years, a.seed, a.jobs, every_second=True)
+                dense_year = dense / "athlete_000"
+                doc["corpus"]["dense"] = corpus_stats(dense_year)
+                cold, warm = bench_year(dense_year, workdir, today, repeat, warm_repeat)
+                results["dense_cold"], results["dense_warm"] = cold, warm
+                log("the every-second year with fitparse/gpxpy alone (slow) …")
+                results["dense_reference"] = ref = bench_reference(dense_year, a.reference_fraction)
+                results["dense_speedup"] = round(ref["wall_s"] / cold["wall_s"], 1)
+                results["dense_speedup_cpu"] = round(ref["cpu_s"] / cold["cpu_s"], 1)
+
             part("year", do_year)
             part("reference", do_reference)
+            part("dense", do_dense)
             part("squad", do_squad)
             if a.profile:
                 part("profile", do_profile)

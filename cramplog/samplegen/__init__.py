@@ -25,10 +25,15 @@ def write_sample(out_dir: Path) -> list[Path]:
     return folders
 
 
-def write_corpus(out_dir: Path, athletes: int, years: float, seed: int = 0) -> list[Path]:
-    """Write ``athletes`` random runners with ``years`` of training each; returns their folders."""
+def write_corpus(
+    out_dir: Path, athletes: int, years: float, seed: int = 0, every_second: bool = False
+) -> list[Path]:
+    """Write ``athletes`` random runners with ``years`` of training each; returns their folders.
+    ``every_second``: record a point every second (~1 M FIT records a year) instead of the
+    1-5 s of smart recording (~0.4 M)."""
     from .athlete import write_athlete
-    from .corpus import corpus_specs
+    from .corpus import EVERY_SECOND_S, SMART_RECORDING_S, corpus_specs
 
     out_dir = Path(out_dir)
-    return [write_athlete(spec, out_dir) for spec in corpus_specs(athletes, years, seed)]
+    rec = EVERY_SECOND_S if every_second else SMART_RECORDING_S
+    return [write_athlete(spec, out_dir) for spec in corpus_specs(athletes, years, seed, rec)]

@@ -1,5 +1,5 @@
 """python -m cramplog.samplegen sample --out sample_logs
-python -m cramplog.samplegen corpus --out DIR --athletes N --years Y [--seed S]"""
+python -m cramplog.samplegen corpus --out DIR --athletes N --years Y [--seed S] [--every-second]"""
 
 from __future__ import annotations
 
@@ -22,12 +22,14 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--athletes", type=int, default=10)
     c.add_argument("--years", type=float, default=1.0)
     c.add_argument("--seed", type=int, default=0)
+    c.add_argument("--every-second", action="store_true",
+                   help="record a point every second, not every 1-5 s (about 2.5x the records)")  # fmt: skip
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     if args.cmd == "sample":
         folders = write_sample(args.out)
     else:
-        folders = write_corpus(args.out, args.athletes, args.years, args.seed)
+        folders = write_corpus(args.out, args.athletes, args.years, args.seed, args.every_second)
     n = sum(1 for f in folders for p in f.rglob("*") if p.is_file())
     print(f"wrote {len(folders)} athlete folders, {n} files, to {args.out} "
           f"in {time.perf_counter() - t0:.1f} s", file=sys.stderr)  # fmt: skip

@@ -73,8 +73,11 @@ def _routes(rng: np.random.Generator, lat: float, lon: float, ele: float) -> dic
     }
 
 
-def _year_plans(rng: np.random.Generator, start: date, days: int) -> list[Plan]:
-    """A periodised plan: ~5.8 sessions a week on average, long run growing through each block."""
+def _year_plans(
+    rng: np.random.Generator, start: date, days: int, recording_s: tuple[int, ...]
+) -> list[Plan]:
+    """A periodised plan: ~5.8 sessions a week on average, long run growing through each block.
+    ``recording_s``: the gaps between recorded points to choose from."""
     plans: list[Plan] = []
     formats = ("fit", "fitgz", "fitgz", "gpx", "fit", "fitgz", "fit", "fitgz")
     k = 0
@@ -125,7 +128,7 @@ def _year_plans(rng: np.random.Generator, start: date, days: int) -> list[Plan]:
                 race=kind == "race",
                 frac=1.0 if kind == "race" else None,
                 sub_sport="trail" if route == "hills" else "generic",
-                rec=(1, 2, 3, 4, 5),
+                rec=recording_s,
                 temp_offset_c=8.0 if rng.random() < 0.02 else 0.0,
                 rpe=int(rng.integers(2, 8)) if f == "manual" else None,
             )  # fmt: skip
@@ -133,7 +136,14 @@ def _year_plans(rng: np.random.Generator, start: date, days: int) -> list[Plan]:
     return plans
 
 
-def corpus_specs(athletes: int, years: float, seed: int = 0) -> list[AthleteSpec]:
+# Watches on "smart" recording store a point every 1-5 s; on "every second", every second.
+SMART_RECORDING_S = (1, 2, 3, 4, 5)
+EVERY_SECOND_S = (1,)
+
+
+def corpus_specs(
+    athletes: int, years: float, seed: int = 0, recording_s: tuple[int, ...] = SMART_RECORDING_S
+) -> list[AthleteSpec]:
     specs = []
     start = date(2025, 1, 6)
     days = max(int(round(years * 365)), 7)
@@ -143,7 +153,7 @@ def corpus_specs(athletes: int, years: float, seed: int = 0) -> list[AthleteSpec
         climate = ph.Climate(mean, amp, float(rng.uniform(4, 8)), ref_ele_m=float(ele))
         climate.anomalies = ph.make_anomalies(np.random.default_rng([seed, a, 1]), start, days + 1)
         routes = _routes(rng, lat, lon, float(ele))
-        plans = _year_plans(rng, start, days)
+        plans = _year_plans(rng, start, days, recording_s)
         plans = [
             p
             if p.km > 0
