@@ -21,14 +21,20 @@ Load conventions (SCIENCE.md, "Formulas"):
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
 import numpy as np
 
-from cramplog.elevation import MAX_GAP_S, descent_stats, half_paces, stream_distance
-from cramplog.model import Activity, Profile, sport_family
+from cramplog.elevation import (
+    MAX_GAP_S,
+    DescentStats,
+    descent_stats,
+    half_paces,
+    stream_distance,
+)
+from cramplog.model import Activity, Profile, Stream, sport_family
 from cramplog.thresholds import heat_threshold
 
 FEATURES_VERSION = 2
@@ -96,7 +102,10 @@ class SessionFeatures:
         return self.distance_m / 1000.0 if self.distance_m is not None else None
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        # the fields are numbers, strings, dates and one list of strings: a shallow copy is a
+        # copy (dataclasses.asdict deep-copies, ~0.2 ms a session)
+        d = {f.name: getattr(self, f.name) for f in fields(self)}
+        d["missing"] = list(self.missing)
         d["local_date"] = self.local_date.isoformat()
         d["start"] = self.start.isoformat()
         return d
@@ -194,12 +203,80 @@ def trimp_from_average(
     return minutes * hrr * a * math.exp(b * hrr)
 
 
-def compute_features(activity: Activity, profile: Profile, hr: HrBounds) -> SessionFeatures:
-    """The numbers of one session. Fallback loads are provisional until
-    ``assign_fallback_loads`` has seen the whole history."""
-    act = activity
+@dataclass
+class StreamNumbers:
+    """What a session's sample stream contributes to its features, for given HR bounds, sex
+    and heat threshold. Computed where the stream is: by the import worker that parsed it
+    (from the stream as the store keeps it, ``streamcodec.as_stored``), or by
+    ``compute_features`` from a stream loaded from the store; both give the same numbers."""
+
+    inputs: tuple[str, float | None, float | None, float]  # sex, HR max, HR rest, heat °C
+    distance_span_m: float | None = None  # last minus first stream distance
+    time_span_s: float | None = None  # last minus first time (two points or more)
+    moving_s: float | None = None
+    half_paces: tuple[float | None, float | None] | None = None
+    trimp_cover: tuple[float, float] | None = None  # (TRIMP, share of time with valid HR)
+    descent: DescentStats | None = None
+    # (min, max, time-weighted mean °C, minutes at or above the heat threshold)
+    temperature: tuple[float, float, float, float] | None = None
+
+
+def _inputs(profile: Profile, hr: HrBounds) -> tuple[str, float | None, float | None, float]:
     sex = profile.sex if profile.sex in TRIMP_COEFFS else "unspecified"
-    heat_c = heat_threshold(profile.thresholds)
+    return (sex, hr.hr_max, hr.hr_rest, heat_threshold(profile.thresholds))
+
+
+def stream_numbers(stream: Stream, profile: Profile, hr: HrBounds) -> StreamNumbers:
+    """The stream's part of a session's features (see ``StreamNumbers``)."""
+    inputs = _inputs(profile, hr)
+    sex, hr_max, hr_rest, heat_c = inputs
+    out = StreamNumbers(inputs=inputs)
+    dist = stream_distance(stream)
+    t = np.asarray(stream.t_s, dtype=float)
+    if dist is not None:
+        out.distance_span_m = float(np.nanmax(dist) - np.nanmin(dist))
+        out.half_paces = half_paces(t, dist)
+    if len(t) >= 2:
+        out.time_span_s = float(np.nanmax(t) - np.nanmin(t))
+        dt = np.diff(t)
+        out.moving_s = float(
+            np.where(np.isfinite(dt) & (dt > 0), np.minimum(dt, MAX_GAP_S), 0).sum()
+        )
+    if hr_max is not None and hr_rest is not None and stream.hr_bpm is not None:
+        out.trimp_cover = trimp_from_samples(stream.t_s, stream.hr_bpm, hr_rest, hr_max, sex)
+    if stream.elevation_m is not None and dist is not None:
+        out.descent = descent_stats(dist, stream.elevation_m, stream.t_s)
+    temp = stream.temperature_c
+    if temp is not None and np.isfinite(temp).any():
+        temp = np.asarray(temp, dtype=float)
+        ok = np.isfinite(temp)
+        dt = np.diff(t, prepend=t[0])
+        dt = np.where(np.isfinite(dt) & (dt > 0), np.minimum(dt, MAX_GAP_S), 0.0)
+        w = dt[ok]
+        mean = float(np.average(temp[ok], weights=w)) if w.sum() > 0 else float(temp[ok].mean())
+        out.temperature = (
+            float(np.min(temp[ok])),
+            float(np.max(temp[ok])),
+            mean,
+            float(dt[ok & (temp >= heat_c)].sum() / 60.0),
+        )
+    return out
+
+
+def compute_features(
+    activity: Activity,
+    profile: Profile,
+    hr: HrBounds,
+    numbers: StreamNumbers | None = None,
+) -> SessionFeatures:
+    """The numbers of one session. Fallback loads are provisional until
+    ``assign_fallback_loads`` has seen the whole history.
+
+    ``numbers``: the stream's part, already computed from this session's stored stream (an
+    import worker does that); otherwise it is computed here from ``activity.stream``."""
+    act = activity
+    inputs = _inputs(profile, hr)
+    sex, _, _, heat_c = inputs
     sf = SessionFeatures(
         activity_id=act.id,
         local_date=act.local_date(profile.tzinfo()),
@@ -213,31 +290,30 @@ def compute_features(activity: Activity, profile: Profile, hr: HrBounds) -> Sess
         heat_c=heat_c,
         trimp_coeffs=sex,
     )
-    s = act.stream
+    if numbers is not None and numbers.inputs != inputs:
+        numbers = None  # computed for other bounds or thresholds: not these features'
+    if numbers is None and act.stream is not None:
+        numbers = stream_numbers(act.stream, profile, hr)
+    n = numbers
     missing = sf.missing
-    dist = stream_distance(act.stream)
-    t = np.asarray(s.t_s, dtype=float) if s is not None else None
-    if s is None:
+    if n is None:
         missing.append(f"{NO_STREAM}: summary values only")
-    if sf.distance_m is None and dist is not None:
-        sf.distance_m = float(np.nanmax(dist) - np.nanmin(dist))
-    if sf.elapsed_s is None and t is not None and len(t) >= 2:
-        sf.elapsed_s = float(np.nanmax(t) - np.nanmin(t))
-    if sf.moving_s is None and t is not None and len(t) >= 2:
-        dt = np.diff(t)
-        sf.moving_s = float(
-            np.where(np.isfinite(dt) & (dt > 0), np.minimum(dt, MAX_GAP_S), 0).sum()
-        )
+    if sf.distance_m is None and n is not None and n.distance_span_m is not None:
+        sf.distance_m = n.distance_span_m
+    if sf.elapsed_s is None and n is not None and n.time_span_s is not None:
+        sf.elapsed_s = n.time_span_s
+    if sf.moving_s is None and n is not None and n.moving_s is not None:
+        sf.moving_s = n.moving_s
     dur = sf.duration_s
     if sf.distance_m and dur and sf.distance_m > 0:
         sf.pace_s_per_km = dur / (sf.distance_m / 1000.0)
-    if t is not None and dist is not None:
-        sf.first_half_pace, sf.second_half_pace = half_paces(t, dist)
+    if n is not None and n.half_paces is not None:
+        sf.first_half_pace, sf.second_half_pace = n.half_paces
 
     # --- load ---
     if hr.hr_max is not None and hr.hr_rest is not None:
-        if s is not None and s.hr_bpm is not None:
-            trimp, cover = trimp_from_samples(s.t_s, s.hr_bpm, hr.hr_rest, hr.hr_max, sex)
+        if n is not None and n.trimp_cover is not None:
+            trimp, cover = n.trimp_cover
             if cover >= MIN_HR_COVERAGE:
                 sf.trimp = trimp
             else:
@@ -254,9 +330,7 @@ def compute_features(activity: Activity, profile: Profile, hr: HrBounds) -> Sess
         missing.append("no heart rate or RPE: load estimated from duration")
 
     # --- elevation ---
-    ds = None
-    if s is not None and s.elevation_m is not None and dist is not None:
-        ds = descent_stats(dist, s.elevation_m, s.t_s)
+    ds = n.descent if n is not None else None
     if ds is not None:
         # The recording's own totals win where it has them: a watch's barometric climb is
         # filtered at the device's full sampling rate, and our distance-smoothed profile
@@ -272,20 +346,8 @@ def compute_features(activity: Activity, profile: Profile, hr: HrBounds) -> Sess
             missing.append("descent unknown")
 
     # --- temperature ---
-    temp = None
-    if s is not None and s.temperature_c is not None and np.isfinite(s.temperature_c).any():
-        temp = np.asarray(s.temperature_c, dtype=float)
-    if temp is not None and t is not None:
-        ok = np.isfinite(temp)
-        sf.temp_min_c = float(np.min(temp[ok]))
-        sf.temp_max_c = float(np.max(temp[ok]))
-        dt = np.diff(t, prepend=t[0])
-        dt = np.where(np.isfinite(dt) & (dt > 0), np.minimum(dt, MAX_GAP_S), 0.0)
-        w = dt[ok]
-        sf.temp_mean_c = (
-            float(np.average(temp[ok], weights=w)) if w.sum() > 0 else float(temp[ok].mean())
-        )
-        sf.min_above_heat = float(dt[ok & (temp >= heat_c)].sum() / 60.0)
+    if n is not None and n.temperature is not None:
+        sf.temp_min_c, sf.temp_max_c, sf.temp_mean_c, sf.min_above_heat = n.temperature
     else:
         sf.temp_min_c, sf.temp_max_c = _num(act.temp_min_c), _num(act.temp_max_c)
         sf.temp_mean_c = _num(act.temp_avg_c)

@@ -20,7 +20,7 @@ from typing import Any
 from cramplog.errors import CramplogError, InputError
 from cramplog.ingest.walk import Entry, Problem, walk
 from cramplog.model import Activity, ParseResult, Profile
-from cramplog.store import Store
+from cramplog.store import AddResult, Store
 
 # Below these, parsing in the main process beats starting a worker pool.
 POOL_MIN_FILES = 4
@@ -121,6 +121,7 @@ def _import_one(
         report.profiles_loaded += 1
     prof = store.get_profile(name) or Profile(name=name)
     tz = prof.tzinfo()
+    pending: dict[int, Any] = {}  # activity id -> StreamNumbers from the worker
 
     problems: list[Problem] = []
     entries = list(walk(path, problems))
@@ -158,7 +159,8 @@ def _import_one(
     present = {_fill_key(e.rel) for e in entries} | {_fill_key(e.name) for e in entries}
     done = 0
     total = len(todo)
-    for entry, sha, result in _parse_all(todo, pool):
+    fctx = _feature_context(prof) if todo else None  # nothing to parse: no numpy either
+    for entry, sha, result in _parse_all(todo, pool, fctx):
         done += 1
         if progress is not None:
             progress(done, total)
@@ -196,10 +198,55 @@ def _import_one(
         report.imported_files += 1
         report.activities_added += added.inserted
         report.merged += added.merged
+        _note_numbers(pending, acts, added)
 
-    _store_orphan_rows(store, name, fills, fill_origin, present, tz, report)
+    _store_orphan_rows(store, name, fills, fill_origin, present, tz, report, pending)
     for entry, data, sha in cramp_entries:
         _import_cramps(store, name, entry, data, sha, tz, report)
+    if fctx is not None and pending:
+        _store_features(store, name, prof, fctx, pending)
+
+
+def _feature_context(profile: Profile) -> tuple[Profile, Any, str] | None:
+    """(profile, HR bounds, feature cache key) when the profile fixes the HR bounds, so the
+    workers can compute each stream's part of its features; None when the bounds must be
+    estimated from all of the athlete's streams (the analysis does that)."""
+    if profile.hr_max is None or profile.hr_rest is None:
+        return None
+    from cramplog.featurekey import features_key, rounded_bounds
+    from cramplog.features import estimate_hr_bounds
+
+    hr = rounded_bounds(estimate_hr_bounds(profile, []))
+    return profile, hr, features_key(profile, hr)
+
+
+def _note_numbers(pending: dict[int, Any], acts: list[Activity], added: AddResult) -> None:
+    """Remember the worker's stream numbers of newly stored sessions; forget those of a
+    session another file merged into (its stream or numbers may have changed)."""
+    for a in acts:
+        has_stream = a.stream is not None or a.stream_blob is not None
+        if a.id is not None and (a.stream_numbers is not None or not has_stream):
+            pending[a.id] = a.stream_numbers  # None: a summary-only session
+    for twin in added.merged_ids:
+        pending.pop(twin, None)
+
+
+def _store_features(
+    store: Store, athlete: str, profile: Profile, fctx: tuple[Profile, Any, str], pending: dict
+) -> None:
+    """Features of the sessions this import added, from the stored rows and the workers'
+    stream numbers: what the first analysis would compute, without reading the streams.
+    (Sessions merged with another file are left to the analysis.)"""
+    from cramplog.features import compute_features
+
+    _, hr, key = fctx
+    stored = {a.id: a for a in store.activities(athlete)}
+    items = {
+        i: compute_features(stored[i], profile, hr, numbers).to_dict()
+        for i, numbers in pending.items()
+        if i in stored
+    }
+    store.put_features(items, key)
 
 
 def _store_orphan_rows(
@@ -210,6 +257,7 @@ def _store_orphan_rows(
     present: set[str],
     tz: Any,
     report: ImportReport,
+    pending: dict[int, Any],
 ) -> None:
     """A summary-CSV row whose file is not in the export becomes a session of its own
     (a Strava activities.csv imported on its own, or an export missing some files)."""
@@ -224,6 +272,7 @@ def _store_orphan_rows(
         added = store.add_file(athlete, sha, entry.rel, "csv", entry.size, acts)
         report.activities_added += added.inserted
         report.merged += added.merged
+        _note_numbers(pending, acts, added)
 
 
 def _import_cramps(
@@ -290,31 +339,42 @@ def _apply_fill(act: Activity, fill: dict[str, Any]) -> None:
         act.is_race = True
 
 
-def _parse_one(item: tuple[str, bytes]) -> ParseResult | str:
+# What a worker gets for one file: its name, its bytes, and the feature context (or None).
+ParseItem = tuple[str, bytes, "tuple[Profile, Any, str] | None"]
+
+
+def _parse_one(item: ParseItem) -> ParseResult | str:
     """Parse one file's bytes; a readable error string instead of an exception."""
     from cramplog.ingest import parse_bytes
 
-    name, data = item
+    name, data, fctx = item
     try:
         result = parse_bytes(name, data)
     except CramplogError as exc:
         return _without_name(str(exc), name)
     except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the import
         return f"could not be read ({type(exc).__name__}: {exc})"
-    _encode_streams(result)
+    _prepare_streams(result, fctx)
     return result
 
 
-def _encode_streams(result: ParseResult) -> None:
-    """Compress each stream where it was parsed (a worker process, in a big import): the main
-    process then only writes bytes, and the compressed blob crosses the pipe instead of the
-    arrays (~8x smaller). The store decodes the stream when a later step needs it."""
-    from cramplog.streamcodec import encode_stream
+def _prepare_streams(result: ParseResult, fctx: tuple[Profile, Any, str] | None) -> None:
+    """Do the stream work where the stream was parsed (a worker process, in a big import):
+    compress it for the store, and with a feature context compute its part of the session's
+    features from the stream as the store will return it. The main process then only writes
+    bytes, and the compressed blob crosses the pipe instead of the arrays (~8x smaller)."""
+    from cramplog.streamcodec import as_stored, encode_stream
 
     for act in result.activities:
-        if act.stream is not None:
-            act.stream_blob = encode_stream(act.stream)
-            act.stream = None
+        if act.stream is None:
+            continue
+        if fctx is not None:
+            from cramplog.features import stream_numbers
+
+            profile, hr, _ = fctx
+            act.stream_numbers = stream_numbers(as_stored(act.stream), profile, hr)
+        act.stream_blob = encode_stream(act.stream)
+        act.stream = None
 
 
 class ParsePool:
@@ -344,8 +404,9 @@ class ParsePool:
         """Whether a job this size is worth sending to worker processes."""
         return self.workers > 1 and n_files >= POOL_MIN_FILES and n_bytes >= POOL_MIN_BYTES
 
-    def map(self, items: list[tuple[str, bytes]]) -> Iterator[ParseResult | str]:
-        """Parse ``(name, data)`` items in worker processes; results in input order."""
+    def map(self, items: list[ParseItem]) -> Iterator[ParseResult | str]:
+        """Parse ``(name, data, feature context)`` items in worker processes; results in
+        input order."""
         if self._executor is None:
             from concurrent.futures import ProcessPoolExecutor
 
@@ -356,14 +417,16 @@ class ParsePool:
 
 
 def _parse_all(
-    todo: list[tuple[Entry, bytes, str]], pool: ParsePool
+    todo: list[tuple[Entry, bytes, str]],
+    pool: ParsePool,
+    fctx: tuple[Profile, Any, str] | None = None,
 ) -> Iterable[tuple[Entry, str, ParseResult | str]]:
     """Parse in input order; in worker processes when the job is big enough to pay for them."""
     if not pool.wants(len(todo), sum(len(d) for _, d, _ in todo)):
         for entry, data, sha in todo:
-            yield entry, sha, _parse_one((entry.name, data))
+            yield entry, sha, _parse_one((entry.name, data, fctx))
         return
-    results = pool.map([(entry.name, data) for entry, data, _ in todo])
+    results = pool.map([(entry.name, data, fctx) for entry, data, _ in todo])
     for (entry, _, sha), result in zip(todo, results, strict=True):
         yield entry, sha, result
 
@@ -374,6 +437,7 @@ def _preload_parsers() -> None:
     per pool; measured with benchmarks/run.py). Harmless where workers are spawned."""
     import numpy  # noqa: F401
 
+    import cramplog.features
     import cramplog.ingest.csvfile
     import cramplog.ingest.fit
     import cramplog.ingest.fitfast

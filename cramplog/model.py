@@ -130,6 +130,10 @@ class Activity:
     # The stream already encoded for the store (``streamcodec``): import workers encode it
     # and send this instead of the arrays, so the main process neither pickles nor compresses.
     stream_blob: bytes | None = None
+    # The stream's part of the session's features (``features.StreamNumbers``), computed by
+    # the import worker when the profile fixes the HR bounds; the importer stores features
+    # from it, so the first analysis reads no streams.
+    stream_numbers: Any = None
     # Filled by the store: row id, athlete, the file names merged into this session, and the
     # format of the richest one.
     id: int | None = None

@@ -22,8 +22,6 @@ way they were computed.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import os
 from collections.abc import Callable, Sequence
@@ -33,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cramplog.errors import CramplogError, InputError
+from cramplog.featurekey import features_key, rounded_bounds
 from cramplog.model import SEVERITIES, Activity, CrampEvent, Profile
 
 if TYPE_CHECKING:
@@ -129,38 +128,6 @@ def analysis_day(today: date | None, last_day: date) -> date:
 
 
 # -- features with the cache ----------------------------------------------------------------
-
-
-def profile_digest(profile: Profile, hr: HrBounds) -> str:
-    """A short digest of everything outside the session itself that features depend on."""
-    doc = {
-        "sex": profile.sex,
-        "hr_max": profile.hr_max,
-        "hr_rest": profile.hr_rest,
-        "timezone": profile.timezone,
-        "thresholds": profile.thresholds,
-        "hr_used": [hr.hr_max, hr.hr_rest],
-    }
-    text = json.dumps(doc, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def features_key(profile: Profile, hr: HrBounds) -> str:
-    from cramplog.features import FEATURES_VERSION
-
-    return f"{FEATURES_VERSION}:{profile_digest(profile, hr)}"
-
-
-def rounded_bounds(hr: HrBounds) -> HrBounds:
-    """The bounds with whole-bpm values: what features are computed with and keyed on."""
-    from cramplog.features import HrBounds
-
-    def r(x: float | None) -> float | None:
-        return None if x is None or not math.isfinite(x) else float(round(x))
-
-    return HrBounds(
-        hr_max=r(hr.hr_max), hr_rest=r(hr.hr_rest), estimated=hr.estimated, note=hr.note
-    )
 
 
 def session_features(

@@ -43,3 +43,18 @@ def decode_stream(blob: bytes) -> Stream:
         values[name] = np.frombuffer(raw, dtype=dtype, count=n, offset=pos).astype(np.float64)
         pos += size
     return Stream(**values)
+
+
+def as_stored(stream: Stream) -> Stream:
+    """The stream exactly as ``decode_stream(encode_stream(stream))`` returns it (float32
+    channels rounded), without compressing: what later reads of the store will see."""
+    import numpy as np
+
+    values = {}
+    for name in ("t_s", *STREAM_CHANNELS):
+        arr = getattr(stream, name)
+        if arr is None:
+            continue
+        dtype = np.float64 if name in _WIDE else np.float32
+        values[name] = np.asarray(arr, dtype=dtype).astype(np.float64)
+    return Stream(**values)

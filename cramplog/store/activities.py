@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -41,6 +41,8 @@ class AddResult:
 
     inserted: int = 0
     merged: int = 0
+    # Sessions this file was merged into (their stored numbers or stream may have changed).
+    merged_ids: list[int] = field(default_factory=list)
 
 
 class ActivityQueries(StoreBase):
@@ -96,11 +98,13 @@ class ActivityQueries(StoreBase):
 
         A session already stored from another source (start within 5 minutes, duration or
         distance within 5 %) is merged: the richer format's numbers win, gaps are filled
-        from the other, and both files stay listed as its sources.
+        from the other, and both files stay listed as its sources. Once stored, each newly
+        inserted activity carries its row id (``id``).
         """
         aid = self.athlete_id(athlete)
         assert aid is not None
         result = AddResult()
+        new_ids: list[tuple[Activity, int]] = []
         with self.transaction():
             for act in activities:
                 if act.start.tzinfo is None:
@@ -108,17 +112,21 @@ class ActivityQueries(StoreBase):
                 twin = self._find_twin(aid, act)
                 if twin is None:
                     act_id = self._insert(aid, act, fmt)
+                    new_ids.append((act, act_id))
                     result.inserted += 1
                 else:
                     act_id = twin
                     self._merge(twin, act, fmt)
                     result.merged += 1
+                    result.merged_ids.append(twin)
                 self.conn.execute(
                     "INSERT OR IGNORE INTO activity_sources (activity_id, sha256, name, format)"
                     " VALUES (?, ?, ?, ?)",
                     (act_id, sha256, name, fmt),
                 )
             self._record_file(aid, sha256, name, fmt, size, status, message)
+        for act, act_id in new_ids:
+            act.id = act_id
         return result
 
     def _find_twin(self, aid: int, act: Activity) -> int | None:
