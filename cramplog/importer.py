@@ -385,8 +385,11 @@ class ParsePool:
     enough to need them (``POOL_MIN_FILES`` / ``POOL_MIN_BYTES``), never for small jobs.
     """
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(
+        self, workers: int | None = None, on_start: Callable[[], None] | None = None
+    ) -> None:
         self.workers = workers if workers is not None else (os.cpu_count() or 1)
+        self.on_start = on_start  # called once, when the workers have started
         self._executor: Any = None
 
     def __enter__(self) -> ParsePool:
@@ -407,13 +410,17 @@ class ParsePool:
     def map(self, items: list[ParseItem]) -> Iterator[ParseResult | str]:
         """Parse ``(name, data, feature context)`` items in worker processes; results in
         input order."""
-        if self._executor is None:
+        started = self._executor is None
+        if started:
             from concurrent.futures import ProcessPoolExecutor
 
             _preload_parsers()
             self._executor = ProcessPoolExecutor(max_workers=self.workers)
         chunk = max(1, len(items) // (self.workers * 8))
-        return iter(self._executor.map(_parse_one, items, chunksize=chunk))
+        results = self._executor.map(_parse_one, items, chunksize=chunk)  # workers forked now
+        if started and self.on_start is not None:
+            self.on_start()
+        return iter(results)
 
 
 def _parse_all(
