@@ -20,7 +20,7 @@ from typing import Any
 from cramplog.errors import CramplogError, InputError
 from cramplog.ingest.walk import Entry, Problem, walk
 from cramplog.model import Activity, ParseResult, Profile
-from cramplog.store import AddResult, Store
+from cramplog.store import Store
 
 # Below these, parsing in the main process beats starting a worker pool.
 POOL_MIN_FILES = 4
@@ -121,7 +121,6 @@ def _import_one(
         report.profiles_loaded += 1
     prof = store.get_profile(name) or Profile(name=name)
     tz = prof.tzinfo()
-    pending: dict[int, Any] = {}  # activity id -> StreamNumbers from the worker
 
     problems: list[Problem] = []
     entries = list(walk(path, problems))
@@ -198,13 +197,12 @@ def _import_one(
         report.imported_files += 1
         report.activities_added += added.inserted
         report.merged += added.merged
-        _note_numbers(pending, acts, added)
+        if fctx is not None:
+            _store_features(store, name, fctx, acts)
 
-    _store_orphan_rows(store, name, fills, fill_origin, present, tz, report, pending)
+    _store_orphan_rows(store, name, fills, fill_origin, present, tz, report, fctx)
     for entry, data, sha in cramp_entries:
         _import_cramps(store, name, entry, data, sha, tz, report)
-    if fctx is not None and pending:
-        _store_features(store, name, prof, fctx, pending)
 
 
 def _feature_context(profile: Profile) -> tuple[Profile, Any, str] | None:
@@ -220,33 +218,28 @@ def _feature_context(profile: Profile) -> tuple[Profile, Any, str] | None:
     return profile, hr, features_key(profile, hr)
 
 
-def _note_numbers(pending: dict[int, Any], acts: list[Activity], added: AddResult) -> None:
-    """Remember the worker's stream numbers of newly stored sessions; forget those of a
-    session another file merged into (its stream or numbers may have changed)."""
+def _store_features(
+    store: Store, athlete: str, fctx: tuple[Profile, Any, str], acts: list[Activity]
+) -> None:
+    """Features of the sessions a file just added, from their stored rows and the workers'
+    stream numbers: what the first analysis would compute, without reading a stream. Run as
+    each file lands, while the workers parse the next ones. A session another file later
+    merges into loses them again (the store clears them) and the analysis computes it."""
+    from cramplog.features import compute_features
+
+    numbers = {}
     for a in acts:
         has_stream = a.stream is not None or a.stream_blob is not None
         if a.id is not None and (a.stream_numbers is not None or not has_stream):
-            pending[a.id] = a.stream_numbers  # None: a summary-only session
-    for twin in added.merged_ids:
-        pending.pop(twin, None)
-
-
-def _store_features(
-    store: Store, athlete: str, profile: Profile, fctx: tuple[Profile, Any, str], pending: dict
-) -> None:
-    """Features of the sessions this import added, from the stored rows and the workers'
-    stream numbers: what the first analysis would compute, without reading the streams.
-    (Sessions merged with another file are left to the analysis.)"""
-    from cramplog.features import compute_features
-
-    _, hr, key = fctx
-    stored = {a.id: a for a in store.activities(athlete)}
-    items = {
-        i: compute_features(stored[i], profile, hr, numbers).to_dict()
-        for i, numbers in pending.items()
-        if i in stored
-    }
-    store.put_features(items, key)
+            numbers[a.id] = a.stream_numbers  # None: a summary-only session
+    if not numbers:
+        return
+    profile, hr, key = fctx
+    stored = store.activities(athlete, ids=list(numbers))
+    store.put_features(
+        {a.id: compute_features(a, profile, hr, numbers[a.id]).to_dict() for a in stored if a.id},
+        key,
+    )
 
 
 def _store_orphan_rows(
@@ -257,7 +250,7 @@ def _store_orphan_rows(
     present: set[str],
     tz: Any,
     report: ImportReport,
-    pending: dict[int, Any],
+    fctx: tuple[Profile, Any, str] | None,
 ) -> None:
     """A summary-CSV row whose file is not in the export becomes a session of its own
     (a Strava activities.csv imported on its own, or an export missing some files)."""
@@ -272,7 +265,8 @@ def _store_orphan_rows(
         added = store.add_file(athlete, sha, entry.rel, "csv", entry.size, acts)
         report.activities_added += added.inserted
         report.merged += added.merged
-        _note_numbers(pending, acts, added)
+        if fctx is not None:
+            _store_features(store, athlete, fctx, acts)
 
 
 def _import_cramps(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -41,8 +41,6 @@ class AddResult:
 
     inserted: int = 0
     merged: int = 0
-    # Sessions this file was merged into (their stored numbers or stream may have changed).
-    merged_ids: list[int] = field(default_factory=list)
 
 
 class ActivityQueries(StoreBase):
@@ -118,7 +116,6 @@ class ActivityQueries(StoreBase):
                     act_id = twin
                     self._merge(twin, act, fmt)
                     result.merged += 1
-                    result.merged_ids.append(twin)
                 self.conn.execute(
                     "INSERT OR IGNORE INTO activity_sources (activity_id, sha256, name, format)"
                     " VALUES (?, ?, ?, ?)",
@@ -196,9 +193,15 @@ class ActivityQueries(StoreBase):
             )
 
     def activities(
-        self, athlete: str, *, with_stream: bool = False, since: datetime | None = None
+        self,
+        athlete: str,
+        *,
+        with_stream: bool = False,
+        since: datetime | None = None,
+        ids: list[int] | None = None,
     ) -> list[Activity]:
-        """An athlete's sessions, oldest first, with the file names merged into each."""
+        """An athlete's sessions, oldest first, with the file names merged into each
+        (only those with these row ``ids``, when given)."""
         aid = self.athlete_id(athlete, create=False)
         if aid is None:
             return []
@@ -210,6 +213,11 @@ class ActivityQueries(StoreBase):
         if since is not None:
             sql += " AND start_epoch >= ?"
             args.append(since.timestamp())
+        if ids is not None:
+            if not ids:
+                return []
+            sql += f" AND id IN ({','.join('?' * len(ids))})"
+            args.extend(ids)
         rows = self.conn.execute(sql + " ORDER BY start_epoch, id", args).fetchall()
         sources: dict[int, list[str]] = {}
         for s in self.conn.execute(
