@@ -47,8 +47,9 @@ def test_quick_benchmark_writes_its_json(tmp_path: Path) -> None:
     assert doc["corpus"]["year"]["files"] > 0
 
     r = doc["results"]
-    assert {"help", "cold_year", "warm_year", "reference", "squad_cold", "realdata"} <= r.keys()
-    for key in ("cold_year", "warm_year", "squad_cold"):
+    parts = {"help", "cold_year", "warm_year", "reference", "squad_cold", "realdata"}
+    assert parts | {"dense_cold", "dense_warm", "dense_reference"} <= r.keys()
+    for key in ("cold_year", "warm_year", "squad_cold", "dense_cold", "dense_warm"):
         assert {"wall_s", "cpu_s", "maxrss_mb", "runs"} <= r[key].keys()
         assert r[key]["wall_s"] > 0
     assert r["warm_year"]["silent"] is True  # a warm run imports nothing
@@ -56,6 +57,9 @@ def test_quick_benchmark_writes_its_json(tmp_path: Path) -> None:
     assert r["help"]["heavy_modules_imported"] == "[]"
     assert r["reference"]["fit_records"] > 0
     assert r["speedup_vs_reference"] > 0
+    # the every-second year records ~2.5x the points of the smart-recording one
+    assert r["dense_reference"]["fit_records"] > 2 * r["reference"]["fit_records"]
+    assert r["dense_speedup"] > 0
     for fmt in ("fit", "gpx", "tcx"):
         assert fmt in r["realdata"]
     assert "fast_records_per_s" in r["realdata"]["fit"]
@@ -69,5 +73,7 @@ def test_quick_benchmark_writes_its_json(tmp_path: Path) -> None:
         "help_wall_s",
         "cold_year_peak_rss_mb",
         "squad_cold_wall_s",
+        "dense_cold_wall_s",
+        "dense_speedup",
     }
     assert all(t["measured"] is not None for t in doc["targets"])
