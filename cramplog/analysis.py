@@ -29,7 +29,7 @@ from cramplog.rules.longrun import MARATHON_KM
 from cramplog.thresholds import merge
 
 if TYPE_CHECKING:
-    import pandas as pd
+    from cramplog.metrics import Daily
 
 DUPLICATE_WINDOW_S = 120.0
 
@@ -44,7 +44,7 @@ class AthleteReport:
     cramps: list[CrampContext]
     personal: PersonalResult
     goal: GoalReadiness | None
-    daily: pd.DataFrame
+    daily: Daily
     session_features: list[SessionFeatures]
     hr: HrBounds
     notes: list[str] = field(default_factory=list)

@@ -6,8 +6,9 @@
 version, the (path, size, mtime) of every ``.py`` file of the cramplog package (so an edited
 checkout never serves an outcome computed by other code; ``features.FEATURES_VERSION`` is a
 literal in ``features.py`` and so covered without importing numpy), and the same stamp of
-the installed numpy and pandas (an upgrade may move a rolling mean). The fingerprint is
-computed once per process: about a hundred ``stat`` calls, well under a millisecond warm.
+the installed numpy (an upgrade may move a sum; the rolling windows are cramplog's own, the
+analysis does not use pandas). The fingerprint is computed once per process: about a
+hundred ``stat`` calls, well under a millisecond warm.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 # Bump when the cached document's shape changes (session.cached_outcome reads it).
 CACHE_FORMAT = 1
 # Libraries whose numbers end up in an outcome.
-_DEPENDENCIES = ("numpy", "pandas")
+_DEPENDENCIES = ("numpy",)
 
 
 @lru_cache(maxsize=1)

@@ -26,7 +26,7 @@ import math
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -211,18 +211,16 @@ def _attach_streams(store: Store, activities: list[Activity], ids: list[int]) ->
 
 def overview(report: AthleteReport, since: date | None, today: date | None) -> dict[str, Any]:
     """The plain figures the summary row and the human-readable header show."""
-    import pandas as pd
-
     from cramplog.render.sparkline import weekly_series
 
     daily = report.daily
     ctl_now = ctl_then = None
     if daily is not None and len(daily) and "ctl" in daily:
-        end = daily.index[-1]
-        ctl_now = _finite(daily["ctl"].iloc[-1])
-        then = end - pd.Timedelta(days=TREND_DAYS)
-        if then >= daily.index[0]:
-            ctl_then = _finite(daily["ctl"].asof(then))
+        end = daily.day(-1)
+        ctl_now = _finite(daily["ctl"][-1])
+        then = end - timedelta(days=TREND_DAYS)
+        if then >= daily.day(0):
+            ctl_then = _finite(daily.asof(then, "ctl"))
     sessions = list(report.session_features or [])
     in_window = [s for s in sessions if since is None or s.local_date >= since]
     findings = [f for f in report.findings if since is None or f.date >= since]

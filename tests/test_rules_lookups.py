@@ -11,19 +11,22 @@ take the general path; one zone takes the fast one.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cramplog.features import SessionFeatures
-from cramplog.metrics import daily_series, is_heat_session
+from cramplog.metrics import Daily, daily_series, is_heat_session
 from cramplog.model import Finding, Profile
 from cramplog.rules import RULES, RuleContext, run_rules
 from cramplog.rules.base import Rule, band
 from cramplog.rules.heat import _heat_count
 from cramplog.rules.pace import expected_pace
 from cramplog.thresholds import merge
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 T0 = datetime(2024, 3, 1, tzinfo=timezone.utc)
 FAMILIES = ["running", "running", "cycling", "hiking"]
@@ -117,10 +120,18 @@ def ref_heat_count(ctx: RuleContext, day: date, before: SessionFeatures | None) 
     return n
 
 
+def frame(daily: Daily) -> pd.DataFrame:
+    """The daily series as the pandas frame ``daily_series`` used to return."""
+    import pandas as pd
+
+    days = pd.DatetimeIndex(pd.to_datetime(daily.dates()), name="date")
+    return pd.DataFrame(dict(daily.cols), index=days)
+
+
 def ref_day_rule(ctx: RuleContext, rule: Rule, column: str) -> list[Finding]:
     """CR02 / CR03 as they were: rows of the frame, pandas' sum, mean and std."""
     th = ctx.th[rule.id]
-    d = ctx.daily
+    d = frame(ctx.daily)
     if d.empty:
         return []
     out = []

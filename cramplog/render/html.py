@@ -127,13 +127,12 @@ def _figure(chart_id: str, caption: str, svg: str, legend: str = "", note: str =
 
 
 def _daily(report: Any) -> tuple[list[date], dict[str, list[float | None]]]:
-    """The daily frame as plain lists (dates, column → values)."""
-    df = getattr(report, "daily", None)
-    if df is None or len(df) == 0:
+    """The daily series as plain lists (dates, column → values)."""
+    daily = getattr(report, "daily", None)
+    if daily is None or len(daily) == 0:
         return [], {}
-    days = [d.date() if hasattr(d, "date") else d for d in df.index]
-    cols = {str(c): [finite(v) for v in df[c].tolist()] for c in df.columns}
-    return days, cols
+    cols = {str(c): [finite(v) for v in daily[c].tolist()] for c in daily.columns}
+    return daily.dates(), cols
 
 
 def _span(report: AthleteReport, since: date | None = None) -> tuple[date, date] | None:
@@ -141,8 +140,7 @@ def _span(report: AthleteReport, since: date | None = None) -> tuple[date, date]
     first, last = report.first_day, report.last_day
     daily = report.daily
     if daily is not None and len(daily):
-        d_last = daily.index[-1]
-        d_last = d_last.date() if hasattr(d_last, "date") else d_last
+        d_last = daily.day(-1)
         last = max(last, d_last) if last else d_last
     if first is None or last is None:
         return None

@@ -14,8 +14,7 @@ from cramplog.features import SessionFeatures
 from cramplog.model import SEVERITIES, CrampEvent, Finding, Goal, Profile
 
 if TYPE_CHECKING:
-    import numpy as np
-    import pandas as pd
+    from cramplog.metrics import Daily
 
 
 class SessionIndex:
@@ -56,61 +55,6 @@ class SessionIndex:
         return per[family][bisect_left(pos, i) : bisect_left(pos, j)]
 
 
-EPOCH_DAY = date(1970, 1, 1)
-DAY_NS = 86_400 * 10**9
-
-
-class DailyArrays:
-    """A ``daily_series`` frame as numpy arrays: its columns, and each row's day as a day
-    number (days since 1970-01-01), increasing. Rows are naive midnights; the frame from
-    ``daily_series`` has every day, but gaps would be looked up correctly too."""
-
-    def __init__(self, daily: pd.DataFrame):
-        import numpy as np
-        import pandas as pd
-
-        self.n = len(daily)
-        self.cols: dict[str, np.ndarray] = {
-            str(c): daily[c].to_numpy(dtype=float) for c in daily.columns
-        }
-        idx = daily.index
-        if not self.n:
-            self.days = np.empty(0, dtype=np.int64)
-            return
-        if not isinstance(idx, pd.DatetimeIndex) or idx.tz is not None:
-            raise ValueError("daily must be indexed by naive dates (metrics.daily_series)")
-        ns = idx.as_unit("ns").asi8
-        if (ns % DAY_NS).any() or (np.diff(ns) <= 0).any():
-            raise ValueError("daily must be indexed by increasing dates (metrics.daily_series)")
-        self.days = ns // DAY_NS
-
-    def pos(self, day: date) -> int | None:
-        """The row of ``day``, or None when the frame does not hold it."""
-        import numpy as np
-
-        d = (day - EPOCH_DAY).days
-        i = int(np.searchsorted(self.days, d))
-        return i if i < self.n and int(self.days[i]) == d else None
-
-    def since(self, day: date) -> int:
-        """The first row on or after ``day``."""
-        import numpy as np
-
-        return int(np.searchsorted(self.days, (day - EPOCH_DAY).days))
-
-    def day(self, i: int) -> date:
-        """The day of row ``i``."""
-        return EPOCH_DAY + timedelta(days=int(self.days[i]))
-
-    def value(self, day: date, column: str) -> float | None:
-        """What ``day_value`` gives: the column's value on ``day``, None when absent or NaN."""
-        i = self.pos(day)
-        if i is None:
-            return None
-        v = float(self.cols[column][i])
-        return v if math.isfinite(v) else None
-
-
 @dataclass
 class GoalAssessment:
     """One goal-aware rule's view of an upcoming goal.
@@ -145,7 +89,7 @@ class RuleContext:
     """Everything a rule may read. ``features`` are sorted by start."""
 
     features: list[SessionFeatures]
-    daily: pd.DataFrame
+    daily: Daily
     profile: Profile
     th: dict[str, dict[str, float]]
     today: date
@@ -153,9 +97,6 @@ class RuleContext:
     # look-up tables built on first use, with the object they were built from
     # (init=False: dataclasses.replace starts without them)
     _index: tuple[list[SessionFeatures], int, SessionIndex] | None = field(
-        default=None, init=False, repr=False, compare=False
-    )
-    _arrays: tuple[pd.DataFrame, DailyArrays] | None = field(
         default=None, init=False, repr=False, compare=False
     )
 
@@ -171,12 +112,10 @@ class RuleContext:
             c = self._index = (self.features, len(self.features), SessionIndex(self.features))
         return c[2]
 
-    def arrays(self) -> DailyArrays:
-        """``daily`` as numpy arrays, rebuilt when the frame is replaced."""
-        c = self._arrays
-        if c is None or c[0] is not self.daily:
-            c = self._arrays = (self.daily, DailyArrays(self.daily))
-        return c[1]
+    def arrays(self) -> Daily:
+        """``daily``: its columns are numpy arrays, its rows' days look-ups
+        (``n``, ``cols``, ``day``, ``since``, ``value``)."""
+        return self.daily
 
     def prior(
         self, f: SessionFeatures, days: float, families: frozenset[str] | None = None
@@ -332,12 +271,6 @@ def fmt_pace(s_per_km: float | None) -> str:
     return f"{s // 60}:{s % 60:02d}/km"
 
 
-def day_value(daily: pd.DataFrame, day: date, column: str) -> float | None:
+def day_value(daily: Daily, day: date, column: str) -> float | None:
     """A daily column's value on ``day`` (None when absent or NaN)."""
-    import pandas as pd
-
-    ts = pd.Timestamp(day)
-    if ts not in daily.index:
-        return None
-    v = float(daily.at[ts, column])
-    return v if math.isfinite(v) else None
+    return daily.value(day, column)
