@@ -379,11 +379,8 @@ class ParsePool:
     enough to need them (``POOL_MIN_FILES`` / ``POOL_MIN_BYTES``), never for small jobs.
     """
 
-    def __init__(
-        self, workers: int | None = None, on_start: Callable[[], None] | None = None
-    ) -> None:
+    def __init__(self, workers: int | None = None) -> None:
         self.workers = workers if workers is not None else (os.cpu_count() or 1)
-        self.on_start = on_start  # called once, when the workers have started
         self._executor: Any = None
 
     def __enter__(self) -> ParsePool:
@@ -404,17 +401,13 @@ class ParsePool:
     def map(self, items: list[ParseItem]) -> Iterator[ParseResult | str]:
         """Parse ``(name, data, feature context)`` items in worker processes; results in
         input order."""
-        started = self._executor is None
-        if started:
+        if self._executor is None:
             from concurrent.futures import ProcessPoolExecutor
 
             _preload_parsers()
             self._executor = ProcessPoolExecutor(max_workers=self.workers)
         chunk = max(1, len(items) // (self.workers * 8))
-        results = self._executor.map(_parse_one, items, chunksize=chunk)  # workers forked now
-        if started and self.on_start is not None:
-            self.on_start()
-        return iter(results)
+        return iter(self._executor.map(_parse_one, items, chunksize=chunk))
 
 
 def _parse_all(

@@ -11,7 +11,7 @@ after an import does not throw the cache away). A warm run computes no features.
 With ``cache=True`` (as ``cramplog analyze`` asks), ``outcome_for`` and ``analyze_many`` keep
 each athlete's outcome in the store, one row per athlete, under a key that covers the
 athlete's stored inputs, ``since``, the analysis day and the code (see ``cramplog.outcomekey``
-and ``store/outcomes.py``). A hit is served without loading sessions, pandas or the rules; a
+and ``store/outcomes.py``). A hit is served without loading sessions, numpy or the rules; a
 store opened read-only reads the cache but does not write it.
 
 Several athletes are analysed in worker processes when that pays (see ``POOL_MIN_*``; only
@@ -69,7 +69,7 @@ class FeatureStats:
 
 @dataclass
 class Analysis:
-    """One athlete analysed in this process (the report keeps pandas objects)."""
+    """One athlete analysed in this process (the report keeps the daily series and objects)."""
 
     report: AthleteReport
     activities_by_id: dict[int, Activity]
@@ -176,7 +176,7 @@ def analyze_stored(
     Streams are read only where they are needed: for sessions whose features are not
     cached, and for estimating HR bounds the profile does not give. A warm run reads none.
     """
-    # loaded first: an unknown athlete or an empty log is reported without importing pandas
+    # loaded first: an unknown athlete or an empty log is reported without importing numpy
     data = load_athlete(store, name, with_streams=False)
 
     from cramplog.analysis import analyze_athlete

@@ -396,11 +396,6 @@ def test_analysing_a_stored_athlete_imports_no_pandas(alex_store: dict[str, str]
     assert _imports_pandas(["analyze"], alex_store) == "[]"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli/analyze_cmd.py's _import_analysis_libraries still imports pandas while the "
-    "parse workers run (not this change's file); the analysis itself no longer needs it",
-)
 def test_cold_analyze_of_a_folder_imports_no_pandas(tmp_path: Path) -> None:
     import os
 

@@ -162,25 +162,11 @@ def _import(
     store: Store, folders: list[Path], athlete: str | None, console: Console
 ) -> ImportOutcome:
     """Import each folder on its own, so one athlete's broken files never stop the others.
-    The folders share one pool of parse workers. While they parse, the main process would
-    only wait: it imports the analysis libraries (pandas, ~0.2 s) meanwhile."""
-    import threading
-
+    The folders share one pool of parse workers."""
     from cramplog.importer import ParsePool
 
-    warm = threading.Thread(target=_import_analysis_libraries, daemon=True)
-    with ParsePool(on_start=warm.start) as pool:
-        outcome = _import_folders(store, folders, athlete, console, pool)
-    if warm.ident is not None:  # started
-        warm.join()  # before anything forks again (the analysis pool)
-    return outcome
-
-
-def _import_analysis_libraries() -> None:
-    import pandas  # noqa: F401
-
-    import cramplog.analysis
-    import cramplog.metrics  # noqa: F401
+    with ParsePool() as pool:
+        return _import_folders(store, folders, athlete, console, pool)
 
 
 def _import_folders(
