@@ -692,14 +692,14 @@ def profile_year(folder: Path, workdir: Path, today: date, top: int) -> dict[str
     import io
     import pstats
 
-    import cramplog.importer as importer
+    import cramplog.parsepool as parsepool
     import cramplog.session as session
     from cramplog.cli.app import run
 
     out: dict[str, str] = {}
     db = workdir / "profile.sqlite"
-    saved = (importer.POOL_MIN_FILES, session.POOL_MIN_ATHLETES)
-    importer.POOL_MIN_FILES = session.POOL_MIN_ATHLETES = 10**9
+    saved = (parsepool.POOL_MIN_FILES, session.POOL_MIN_ATHLETES)
+    parsepool.POOL_MIN_FILES = session.POOL_MIN_ATHLETES = 10**9
     try:
         with _env_var("CRAMPLOG_DB", str(db)), _env_var("CRAMPLOG_TODAY", today.isoformat()):
             for stage in ("cold", "warm"):
@@ -716,7 +716,7 @@ def profile_year(folder: Path, workdir: Path, today: date, top: int) -> dict[str
                 st.sort_stats("tottime").print_stats(top)
                 out[stage] = buf.getvalue()
     finally:
-        importer.POOL_MIN_FILES, session.POOL_MIN_ATHLETES = saved
+        parsepool.POOL_MIN_FILES, session.POOL_MIN_ATHLETES = saved
     return out
 
 

@@ -8,7 +8,6 @@ Nothing here prints: progress goes through a callback and the outcome is an Impo
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -20,11 +19,8 @@ from typing import Any
 from cramplog.errors import CramplogError, InputError
 from cramplog.ingest.walk import Entry, Problem, walk
 from cramplog.model import Activity, ParseResult, Profile
+from cramplog.parsepool import ParsePool, parse_one, without_name
 from cramplog.store import Store
-
-# Below these, parsing in the main process beats starting a worker pool.
-POOL_MIN_FILES = 4
-POOL_MIN_BYTES = 1_000_000
 
 Progress = Callable[[int, int], None]
 
@@ -178,7 +174,7 @@ def _import_one(
             for a in acts:
                 _apply_fill(a, fill)
         for w in result.warnings:
-            report.warnings.append((entry.display, _without_name(w, entry.name)))
+            report.warnings.append((entry.display, without_name(w, entry.name)))
         fmt = _format_of(entry.name)
         try:
             added = store.add_file(
@@ -290,12 +286,6 @@ def _import_cramps(
         report.warnings.append((entry.display, w))
 
 
-def _without_name(message: str, name: str) -> str:
-    """Adapters prefix messages with the file name; the summary already names the file."""
-    prefix = f"{name}: "
-    return message[len(prefix) :] if message.startswith(prefix) else message
-
-
 def _format_of(name: str) -> str:
     from cramplog.ingest import detect_format
 
@@ -333,83 +323,6 @@ def _apply_fill(act: Activity, fill: dict[str, Any]) -> None:
         act.is_race = True
 
 
-# What a worker gets for one file: its name, its bytes, and the feature context (or None).
-ParseItem = tuple[str, bytes, "tuple[Profile, Any, str] | None"]
-
-
-def _parse_one(item: ParseItem) -> ParseResult | str:
-    """Parse one file's bytes; a readable error string instead of an exception."""
-    from cramplog.ingest import parse_bytes
-
-    name, data, fctx = item
-    try:
-        result = parse_bytes(name, data)
-    except CramplogError as exc:
-        return _without_name(str(exc), name)
-    except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the import
-        return f"could not be read ({type(exc).__name__}: {exc})"
-    _prepare_streams(result, fctx)
-    return result
-
-
-def _prepare_streams(result: ParseResult, fctx: tuple[Profile, Any, str] | None) -> None:
-    """Do the stream work where the stream was parsed (a worker process, in a big import):
-    compress it for the store, and with a feature context compute its part of the session's
-    features from the stream as the store will return it. The main process then only writes
-    bytes, and the compressed blob crosses the pipe instead of the arrays (~8x smaller)."""
-    from cramplog.streamcodec import as_stored, encode_stream
-
-    for act in result.activities:
-        if act.stream is None:
-            continue
-        if fctx is not None:
-            from cramplog.features import stream_numbers
-
-            profile, hr, _ = fctx
-            act.stream_numbers = stream_numbers(as_stored(act.stream), profile, hr)
-        act.stream_blob = encode_stream(act.stream)
-        act.stream = None
-
-
-class ParsePool:
-    """Worker processes for parsing, shared by every import run inside ``with ParsePool():``.
-
-    A squad's folders are imported one after another; sharing one pool saves starting and
-    warming up a new set of workers per athlete. The workers start on the first job big
-    enough to need them (``POOL_MIN_FILES`` / ``POOL_MIN_BYTES``), never for small jobs.
-    """
-
-    def __init__(self, workers: int | None = None) -> None:
-        self.workers = workers if workers is not None else (os.cpu_count() or 1)
-        self._executor: Any = None
-
-    def __enter__(self) -> ParsePool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
-
-    def wants(self, n_files: int, n_bytes: int) -> bool:
-        """Whether a job this size is worth sending to worker processes."""
-        return self.workers > 1 and n_files >= POOL_MIN_FILES and n_bytes >= POOL_MIN_BYTES
-
-    def map(self, items: list[ParseItem]) -> Iterator[ParseResult | str]:
-        """Parse ``(name, data, feature context)`` items in worker processes; results in
-        input order."""
-        if self._executor is None:
-            from concurrent.futures import ProcessPoolExecutor
-
-            _preload_parsers()
-            self._executor = ProcessPoolExecutor(max_workers=self.workers)
-        chunk = max(1, len(items) // (self.workers * 8))
-        return iter(self._executor.map(_parse_one, items, chunksize=chunk))
-
-
 def _parse_all(
     todo: list[tuple[Entry, bytes, str]],
     pool: ParsePool,
@@ -418,28 +331,8 @@ def _parse_all(
     """Parse in input order; in worker processes when the job is big enough to pay for them."""
     if not pool.wants(len(todo), sum(len(d) for _, d, _ in todo)):
         for entry, data, sha in todo:
-            yield entry, sha, _parse_one((entry.name, data, fctx))
+            yield entry, sha, parse_one((entry.name, data, fctx))
         return
     results = pool.map([(entry.name, data, fctx) for entry, data, _ in todo])
     for (entry, _, sha), result in zip(todo, results, strict=True):
         yield entry, sha, result
-
-
-def _preload_parsers() -> None:
-    """Import the parsers (numpy, the FIT profile) once in this process before the pool starts:
-    forked workers inherit them instead of each importing them again (~0.2 s CPU per worker,
-    per pool; measured with benchmarks/run.py). Harmless where workers are spawned."""
-    import numpy  # noqa: F401
-
-    import cramplog.features
-    import cramplog.ingest.csvfile
-    import cramplog.ingest.fit
-    import cramplog.ingest.fitfast
-    import cramplog.ingest.gpx
-    import cramplog.ingest.tcx
-    import cramplog.streamcodec  # noqa: F401
-
-    try:
-        import fitparse.profile  # noqa: F401 - the fast FIT decoder reads its tables
-    except ImportError:
-        pass

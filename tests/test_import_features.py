@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import cramplog.importer as importer
+import cramplog.parsepool as parsepool
 from cramplog.importer import import_paths
 from cramplog.session import analyze_stored
 from cramplog.store import Store
@@ -29,7 +29,7 @@ def test_import_time_features_equal_analysis_time_features(tmp_path, monkeypatch
     src = SAMPLE / folder
     if not src.is_dir():
         pytest.skip("sample_logs not present")
-    monkeypatch.setattr(importer, "POOL_MIN_BYTES", 1)
+    monkeypatch.setattr(parsepool, "POOL_MIN_BYTES", 1)
     with Store(tmp_path / "import.sqlite") as st:
         report = import_paths(st, [src], workers=workers)
         name = report.athletes[0]
@@ -57,7 +57,7 @@ def test_import_time_features_equal_analysis_time_features(tmp_path, monkeypatch
 def test_no_import_time_features_without_hr_in_the_profile(tmp_path, monkeypatch):
     """Without HR max and rest the bounds are estimated from every stream: the analysis
     computes the features, none are stored at import."""
-    monkeypatch.setattr(importer, "POOL_MIN_BYTES", 1)
+    monkeypatch.setattr(parsepool, "POOL_MIN_BYTES", 1)
     folder = tmp_path / "nohr"
     folder.mkdir()
     for f in sorted((SAMPLE / "alex").rglob("*.fit"))[:6]:

@@ -279,7 +279,7 @@ def test_pooled_import_stores_the_streams_the_parsers_read(tmp_path, monkeypatch
     parsing the file gives (through the store's float32 codec), pool or no pool."""
     import numpy as np
 
-    import cramplog.importer as importer
+    import cramplog.parsepool as parsepool
     from cramplog.ingest import parse_bytes
     from cramplog.streamcodec import decode_stream, encode_stream
 
@@ -289,8 +289,8 @@ def test_pooled_import_stores_the_streams_the_parsers_read(tmp_path, monkeypatch
     for f in files:
         (folder / f.name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(f, folder / f.name)
-    monkeypatch.setattr(importer, "POOL_MIN_FILES", 2)
-    monkeypatch.setattr(importer, "POOL_MIN_BYTES", 1)
+    monkeypatch.setattr(parsepool, "POOL_MIN_FILES", 2)
+    monkeypatch.setattr(parsepool, "POOL_MIN_BYTES", 1)
     stored = {}
     for workers in (1, 2):
         with Store(tmp_path / f"s{workers}.sqlite") as st:
@@ -316,7 +316,7 @@ def test_pooled_import_stores_the_streams_the_parsers_read(tmp_path, monkeypatch
 def test_one_parse_pool_serves_several_imports(tmp_path, monkeypatch):
     """A squad's folders share one set of workers: the pool starts once, on the first job
     big enough, and every import through it stores the same as a serial import."""
-    import cramplog.importer as importer
+    import cramplog.parsepool as parsepool
 
     alex = Path(__file__).resolve().parents[1] / "sample_logs" / "alex"
     folders = []
@@ -326,8 +326,8 @@ def test_one_parse_pool_serves_several_imports(tmp_path, monkeypatch):
         for f in files:
             shutil.copy(f, d / f.name)
         folders.append(d)
-    monkeypatch.setattr(importer, "POOL_MIN_BYTES", 1)
-    with Store(tmp_path / "pooled.sqlite") as st, importer.ParsePool(2) as pool:
+    monkeypatch.setattr(parsepool, "POOL_MIN_BYTES", 1)
+    with Store(tmp_path / "pooled.sqlite") as st, parsepool.ParsePool(2) as pool:
         import_paths(st, [folders[0]], pool=pool)
         first = pool._executor
         import_paths(st, [folders[1]], pool=pool)

@@ -19,7 +19,7 @@ from cramplog.errors import CramplogError, InputError, UsageError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from cramplog.importer import ParsePool
+    from cramplog.parsepool import ParsePool
     from cramplog.session import AthleteOutcome
     from cramplog.store import Store
 
@@ -163,7 +163,7 @@ def _import(
 ) -> ImportOutcome:
     """Import each folder on its own, so one athlete's broken files never stop the others.
     The folders share one pool of parse workers."""
-    from cramplog.importer import ParsePool
+    from cramplog.parsepool import ParsePool
 
     with ParsePool() as pool:
         return _import_folders(store, folders, athlete, console, pool)

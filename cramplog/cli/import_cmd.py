@@ -12,7 +12,8 @@ from cramplog.cli.common import AthleteOpt, DbOpt, err_console, open_store
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from cramplog.importer import ImportReport, ParsePool
+    from cramplog.importer import ImportReport
+    from cramplog.parsepool import ParsePool
     from cramplog.store import Store
 
 
