@@ -226,3 +226,21 @@ def test_a_version_1_store_is_upgraded_in_place(tmp_path):
         assert st.sync_cramps_file("ann", "cramps.csv", []) == (0, 0, 0)  # uses the new column
         v = st.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]
     assert int(v) == SCHEMA_VERSION
+
+
+def test_activities_by_ids_are_the_same_as_in_the_whole_list(tmp_path):
+    """The importer reads back just the sessions a file added: the same objects, sources
+    included, as the athlete's whole list holds; other athletes' ids give nothing."""
+    with Store(tmp_path / "s.sqlite") as st:
+        for i in range(5):
+            st.add_file("ann", f"h{i}", f"a{i}.fit", "fit", 1, [run(T0 + timedelta(days=i))])
+        st.add_file("ann", "g0", "a0.gpx", "gpx", 1, [run(T0)])  # merged into the first
+        st.add_file("bob", "b0", "b0.fit", "fit", 1, [run(T0)])
+        everything = {a.id: a for a in st.activities("ann")}
+        ids = sorted(everything)[::2]
+        some = st.activities("ann", ids=ids)
+        bob_id = st.activities("bob")[0].id
+        assert st.activities("ann", ids=[bob_id]) == [] and st.activities("ann", ids=[]) == []
+    assert [a.id for a in some] == ids
+    assert some == [everything[i] for i in ids]
+    assert some[0].sources == ["a0.fit", "a0.gpx"]

@@ -220,11 +220,19 @@ class ActivityQueries(StoreBase):
             args.extend(ids)
         rows = self.conn.execute(sql + " ORDER BY start_epoch, id", args).fetchall()
         sources: dict[int, list[str]] = {}
-        for s in self.conn.execute(
-            "SELECT s.activity_id, s.name FROM activity_sources s JOIN activities a"
-            " ON a.id = s.activity_id WHERE a.athlete_id = ? ORDER BY s.rowid",
-            (aid,),
-        ):
+        if ids is None:
+            src_sql = (
+                "SELECT s.activity_id, s.name FROM activity_sources s JOIN activities a"
+                " ON a.id = s.activity_id WHERE a.athlete_id = ? ORDER BY s.rowid"
+            )
+            src_args: list[Any] = [aid]
+        else:  # a few sessions (the importer, per file): not the whole history's sources
+            src_sql = (
+                "SELECT activity_id, name FROM activity_sources"
+                f" WHERE activity_id IN ({','.join('?' * len(ids))}) ORDER BY rowid"
+            )
+            src_args = list(ids)
+        for s in self.conn.execute(src_sql, src_args):
             sources.setdefault(s[0], []).append(s[1])
         out = []
         for r in rows:
