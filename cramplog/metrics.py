@@ -268,7 +268,7 @@ class Daily:
         return i if 0 <= i < self.n else None
 
     def value(self, day: date, column: str) -> float | None:
-        """The column's value on ``day``; None when absent or NaN (``rules.base.day_value``)."""
+        """The column's value on ``day``; None when absent or NaN."""
         i = self.pos(day)
         if i is None:
             return None

@@ -269,8 +269,3 @@ def fmt_pace(s_per_km: float | None) -> str:
         return "?"
     s = int(round(s_per_km))
     return f"{s // 60}:{s % 60:02d}/km"
-
-
-def day_value(daily: Daily, day: date, column: str) -> float | None:
-    """A daily column's value on ``day`` (None when absent or NaN)."""
-    return daily.value(day, column)
