@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -255,10 +255,7 @@ class ActivityQueries(StoreBase):
     def streams(self, ids: Iterable[int]) -> dict[int, Stream]:
         """The sample streams of these sessions (those that have one), by activity id."""
         out: dict[int, Stream] = {}
-        id_list = list(ids)
-        for i in range(0, len(id_list), 500):
-            chunk = id_list[i : i + 500]
-            marks = ",".join("?" for _ in chunk)
+        for chunk, marks in _id_chunks(ids):
             for r in self.conn.execute(
                 f"SELECT id, stream FROM activities WHERE id IN ({marks}) AND stream IS NOT NULL",
                 chunk,
@@ -281,10 +278,7 @@ class ActivityQueries(StoreBase):
     def cached_features(self, ids: Iterable[int], key: str) -> dict[int, dict[str, Any]]:
         """Cached feature dicts for these activity ids computed under ``key``."""
         out: dict[int, dict[str, Any]] = {}
-        id_list = list(ids)
-        for i in range(0, len(id_list), 500):
-            chunk = id_list[i : i + 500]
-            marks = ",".join("?" for _ in chunk)
+        for chunk, marks in _id_chunks(ids):
             for r in self.conn.execute(
                 f"SELECT id, features FROM activities WHERE id IN ({marks}) AND features_key = ?",
                 (*chunk, key),
@@ -300,6 +294,14 @@ class ActivityQueries(StoreBase):
                 "UPDATE activities SET features = ?, features_key = ? WHERE id = ?",
                 [(json.dumps(v), key, k) for k, v in items.items()],
             )
+
+
+def _id_chunks(ids: Iterable[int], size: int = 500) -> Iterator[tuple[list[int], str]]:
+    """Ids in chunks small enough for one ``IN (...)``, each with its ``?`` placeholders."""
+    id_list = list(ids)
+    for i in range(0, len(id_list), size):
+        chunk = id_list[i : i + size]
+        yield chunk, ",".join("?" * len(chunk))
 
 
 def _close(a: float | None, b: float | None) -> bool:
