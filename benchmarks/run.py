@@ -517,7 +517,7 @@ def bench_realdata(root: Path, repeat: int, max_bytes: int | None) -> dict[str, 
     Rates are summed over the files both paths of a pair read (median of ``repeat`` per file).
     """
     from cramplog.ingest.fit import decode_fit
-    from cramplog.ingest.fitfast import FastPathUnsupported, decode_fast
+    from cramplog.ingest.fit_fast import FastPathUnsupported, decode_fast
     from cramplog.ingest.xmlsafe import decode_xml
 
     def pick(sub: str, *exts: str) -> list[Path]:
@@ -692,8 +692,8 @@ def profile_year(folder: Path, workdir: Path, today: date, top: int) -> dict[str
     import io
     import pstats
 
-    import cramplog.parsepool as parsepool
-    import cramplog.session as session
+    import cramplog.analysis.stored as session
+    import cramplog.importer.pool as parsepool
     from cramplog.cli.app import run
 
     out: dict[str, str] = {}
@@ -889,7 +889,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "git": {
             "commit": git("rev-parse", "--short", "HEAD"),
             "fitfast_commit": git(
-                "log", "-1", "--format=%h %s", "--", "cramplog/ingest/fitfast.py"
+                "log", "-1", "--format=%h %s", "--", "cramplog/ingest/fit_fast.py"
             ),
             "dirty": git("status", "--porcelain", "--", "cramplog"),
         },

@@ -203,7 +203,7 @@ class CrampEvent:
     """One logged cramp. ``when`` is timezone-aware (the athlete's local zone).
 
     ``date_only`` is true when only a day was given; ``when`` is then local noon.
-    ``activity_id`` is the linked session (see ``cramplog.cramps.link``).
+    ``activity_id`` is the linked session (see ``cramplog.journal.cramps.link``).
     """
 
     when: datetime

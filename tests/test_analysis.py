@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cramplog.analysis import analyze_athlete
-from cramplog.features import compute_features, estimate_hr_bounds
+from cramplog.analysis.athlete import analyze_athlete
+from cramplog.features.compute import compute_features, estimate_hr_bounds
 from cramplog.model import Activity, CrampEvent, Goal, Profile, Stream
 
 D0 = date(2024, 4, 1)
@@ -190,7 +190,7 @@ def test_three_hundred_sessions_fast() -> None:
 
 def _dedupe_reference(pairs: list) -> tuple[list, int]:
     """The plain definition: each session against every kept one, the latest match first."""
-    from cramplog.analysis import DUPLICATE_WINDOW_S, _richness
+    from cramplog.analysis.athlete import DUPLICATE_WINDOW_S, _richness
 
     out: list = []
     dropped = 0
@@ -221,8 +221,8 @@ def _dedupe_reference(pairs: list) -> tuple[list, int]:
     )
 )
 def test_dedupe_matches_the_plain_definition(rows: list) -> None:
-    from cramplog.analysis import _dedupe
-    from cramplog.features import SessionFeatures
+    from cramplog.analysis.athlete import _dedupe
+    from cramplog.features.compute import SessionFeatures
 
     t0 = datetime(2024, 5, 1, 7, tzinfo=timezone.utc)
     pairs = []
@@ -243,7 +243,7 @@ def test_dedupe_matches_the_plain_definition(rows: list) -> None:
 def test_duplicates_keep_the_same_session_with_or_without_loaded_streams() -> None:
     """A warm run takes features from the cache and loads no streams; it must keep the same
     one of two duplicate sessions as the cold run that had the streams in memory."""
-    from cramplog.features import compute_features, estimate_hr_bounds
+    from cramplog.features.compute import compute_features, estimate_hr_bounds
 
     streamed = session(0, 0, 10.0)
     streamed.source_format = "gpx"

@@ -115,7 +115,7 @@ def analyze(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
 
 
 def test_table_has_every_section_and_the_disclaimer(one: Path, capsys) -> None:
-    from cramplog.disclaimer import WARNING_SIGNS
+    from cramplog.render.disclaimer import WARNING_SIGNS
 
     code, out, err = analyze(capsys)
     assert code == 0, err
@@ -275,18 +275,18 @@ def test_markdown_carries_disclaimer_and_grades(one: Path, capsys) -> None:
 
 
 def test_warm_run_computes_no_features(one: Path, capsys, monkeypatch) -> None:
-    import cramplog.analysis
-    import cramplog.features
+    import cramplog.analysis.athlete
+    import cramplog.features.compute
 
     calls = {"n": 0}
-    real = cramplog.features.compute_features
+    real = cramplog.features.compute.compute_features
 
     def counting(*a, **k):  # type: ignore[no-untyped-def]
         calls["n"] += 1
         return real(*a, **k)
 
-    monkeypatch.setattr(cramplog.features, "compute_features", counting)
-    monkeypatch.setattr(cramplog.analysis, "compute_features", counting)
+    monkeypatch.setattr(cramplog.features.compute, "compute_features", counting)
+    monkeypatch.setattr(cramplog.analysis.athlete, "compute_features", counting)
     code, first, _ = analyze(capsys, "-f", "json")
     assert code == 0 and calls["n"] == DAYS // 2 + 1
     calls["n"] = 0
@@ -296,7 +296,7 @@ def test_warm_run_computes_no_features(one: Path, capsys, monkeypatch) -> None:
 
 
 def test_profile_change_invalidates_the_cache(one: Path) -> None:
-    from cramplog.session import analyze_stored
+    from cramplog.analysis.stored import analyze_stored
 
     with Store(one) as store:
         assert analyze_stored(store, "ana").stats.computed == DAYS // 2 + 1
@@ -420,7 +420,7 @@ def test_athlete_option_with_several_folders_is_a_usage_error(
 
 
 def test_parse_since() -> None:
-    from cramplog.durations import parse_since
+    from cramplog.journal.since import parse_since
 
     today = date(2026, 5, 14)
     assert parse_since("14d", today) == date(2026, 5, 1)
@@ -492,7 +492,7 @@ def test_sample_season_warm_run_is_quiet_and_identical(alex_json, capsys) -> Non
 def test_a_log_that_ended_long_ago_is_analysed_as_of_its_last_day():
     from datetime import date
 
-    from cramplog.session import LOG_ENDED_DAYS, analysis_day
+    from cramplog.analysis.stored import LOG_ENDED_DAYS, analysis_day
 
     last = date(2026, 6, 28)
     assert analysis_day(date(2026, 11, 21), last) == last  # months later: the log's end

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from cramplog.cli.app import run
+from cramplog.journal.profile import load_profile_toml
 from cramplog.model import Activity, Goal, Profile
-from cramplog.profile import load_profile_toml
 from cramplog.store import Store
 
 TOML = """\

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cramplog.cramps import (
+from cramplog.errors import InputError
+from cramplog.journal.cramps import (
     link_cramps,
     normalize_muscle,
     normalize_severity,
@@ -20,7 +21,6 @@ from cramplog.cramps import (
     validate_event,
     write_cramps_csv,
 )
-from cramplog.errors import InputError
 from cramplog.model import MUSCLES, Activity, CrampEvent
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cramps"

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cramplog.csvsafe import safe_cell
 from cramplog.errors import InputError
 from cramplog.ingest.csvfile import MAX_ROW_WARNINGS, decode, parse_csv, sniff_separator
 from cramplog.model import ParseResult
-from cramplog.textcells import safe_cell
 
 GARMIN_HEADER = "Activity Type,Date,Favorite,Title,Distance,Calories,Time,Avg HR,Max HR"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cramplog.elevation import descent_stats
+from cramplog.features.elevation import descent_stats
 from cramplog.ingest.geo import cumulative_distance, hysteresis_totals
 
 

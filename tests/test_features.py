@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import numpy as np
 import pytest
 
-from cramplog.features import (
+from cramplog.features.compute import (
     FALLBACK_TRIMP_PER_MIN,
     HrBounds,
     SessionFeatures,

@@ -38,7 +38,7 @@ def _device_sessions(path: Path) -> list[dict]:
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name.split("__", 1)[-1])
 def test_features_match_the_device_summary(path: Path) -> None:
     from cramplog.errors import InputError
-    from cramplog.features import HrBounds, compute_features
+    from cramplog.features.compute import HrBounds, compute_features
     from cramplog.ingest import parse_bytes
     from cramplog.model import Profile
 

@@ -11,7 +11,7 @@ import pytest
 from conftest import realdata_files
 
 from cramplog.ingest.fit import decode_fit
-from cramplog.ingest.fitfast import FastPathUnsupported, decode_fast
+from cramplog.ingest.fit_fast import FastPathUnsupported, decode_fast
 from cramplog.ingest.fitmessages import KINDS, FitMessages, Records, decode_fitparse
 
 FIT_FILES = realdata_files("fit", "*.fit", "*.FIT", "*.fit.gz")

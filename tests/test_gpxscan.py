@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cramplog.errors import InputError
-from cramplog.ingest import gpx, gpxscan
+from cramplog.ingest import gpx
+from cramplog.ingest import gpx_bulk as gpxscan
 from cramplog.ingest.gpx import Samples, parse_gpx, parse_time
 from cramplog.ingest.xmlsafe import decode_xml
 from cramplog.model import Activity, ParseResult

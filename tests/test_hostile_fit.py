@@ -378,7 +378,7 @@ def test_real_files_under_the_wrong_extension_are_input_errors() -> None:
 
 
 def _fast_only(data: bytes) -> None:
-    from cramplog.ingest.fitfast import FastPathUnsupported, decode_fast
+    from cramplog.ingest.fit_fast import FastPathUnsupported, decode_fast
 
     try:
         decode_fast(data)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-import cramplog.parsepool as parsepool
-from cramplog.importer import import_paths
-from cramplog.session import analyze_stored
+import cramplog.importer.pool as parsepool
+from cramplog.analysis.stored import analyze_stored
+from cramplog.importer.pipeline import import_paths
 from cramplog.store import Store
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_logs"

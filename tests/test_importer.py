@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from cramplog.cli.app import run
-from cramplog.importer import athlete_for_path, import_paths
+from cramplog.importer.pipeline import athlete_for_path, import_paths
 from cramplog.store import Store
 
 OWN_CSV = """start,sport,duration,distance_km,ascent_m,descent_m,hr_avg,rpe,title
@@ -279,9 +279,9 @@ def test_pooled_import_stores_the_streams_the_parsers_read(tmp_path, monkeypatch
     parsing the file gives (through the store's float32 codec), pool or no pool."""
     import numpy as np
 
-    import cramplog.parsepool as parsepool
+    import cramplog.importer.pool as parsepool
     from cramplog.ingest import parse_bytes
-    from cramplog.streamcodec import decode_stream, encode_stream
+    from cramplog.store.streamcodec import decode_stream, encode_stream
 
     alex = Path(__file__).resolve().parents[1] / "sample_logs" / "alex"
     folder = tmp_path / "few"
@@ -316,7 +316,7 @@ def test_pooled_import_stores_the_streams_the_parsers_read(tmp_path, monkeypatch
 def test_one_parse_pool_serves_several_imports(tmp_path, monkeypatch):
     """A squad's folders share one set of workers: the pool starts once, on the first job
     big enough, and every import through it stores the same as a serial import."""
-    import cramplog.parsepool as parsepool
+    import cramplog.importer.pool as parsepool
 
     alex = Path(__file__).resolve().parents[1] / "sample_logs" / "alex"
     folders = []

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cramplog.features import SessionFeatures
-from cramplog.metrics import daily_series, ewma, ewma_lambda, monotony
+from cramplog.features.compute import SessionFeatures
+from cramplog.metrics.daily import daily_series, ewma, ewma_lambda, monotony
 
 D0 = date(2024, 1, 1)
 
@@ -148,7 +148,7 @@ def test_window_stats_are_numpys_and_pandas_to_the_last_bit(window: list[float])
     frame version used pandas' sum, mean and std(ddof=0), the series numpy's: all identical."""
     import pandas as pd
 
-    from cramplog.metrics import window_stats
+    from cramplog.metrics.daily import window_stats
 
     x = np.array(window)
     got = window_stats(x)

@@ -25,9 +25,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import cramplog.metrics as metrics
-from cramplog.features import SessionFeatures
-from cramplog.metrics import (
+import cramplog.metrics.daily as metrics
+from cramplog.features.compute import SessionFeatures
+from cramplog.metrics.daily import (
     FOOT_FAMILIES,
     Daily,
     daily_series,
@@ -169,8 +169,8 @@ def assert_same_series(daily: Daily, df: pd.DataFrame) -> None:
 @pytest.fixture(scope="module")
 def sample_calls(tmp_path_factory) -> list[tuple[tuple[Any, ...], dict[str, Any], Daily]]:
     """Every ``daily_series`` call (arguments, result) of analysing the sample athletes."""
-    from cramplog.importer import import_paths
-    from cramplog.session import analyze_stored, athlete_dirs
+    from cramplog.analysis.stored import analyze_stored, athlete_dirs
+    from cramplog.importer.pipeline import import_paths
     from cramplog.store import Store
 
     if not (SAMPLE / "alex").is_dir():
@@ -359,7 +359,7 @@ NO_PANDAS = (
     "with contextlib.redirect_stdout(io.StringIO()):\n"
     "    for fmt in ('json', 'table'):\n"
     "        assert run({args!r} + ['-f', fmt]) == 0\n"
-    "assert 'cramplog.metrics' in sys.modules and 'cramplog.rules' in sys.modules  # analysed\n"
+    "assert 'cramplog.metrics.daily' in sys.modules and 'cramplog.rules' in sys.modules  # analysed\n"
     "sys.stderr.write(repr([m for m in ('pandas',) if m in sys.modules]))\n"
 )
 
@@ -380,7 +380,7 @@ def alex_store(tmp_path: Path) -> dict[str, str]:
     """An environment whose store holds sample_logs/alex, imported, nothing analysed."""
     import os
 
-    from cramplog.importer import import_paths
+    from cramplog.importer.pipeline import import_paths
     from cramplog.store import Store
 
     if not (SAMPLE / "alex").is_dir():

@@ -47,16 +47,16 @@ class Calls:
 
 @pytest.fixture
 def calls(monkeypatch: pytest.MonkeyPatch) -> Calls:
-    import cramplog.session
+    import cramplog.analysis.stored
 
     counter = Calls()
-    real = cramplog.session.analyze_stored
+    real = cramplog.analysis.stored.analyze_stored
 
     def counting(*a, **k):  # type: ignore[no-untyped-def]
         counter.n += 1
         return real(*a, **k)
 
-    monkeypatch.setattr(cramplog.session, "analyze_stored", counting)
+    monkeypatch.setattr(cramplog.analysis.stored, "analyze_stored", counting)
     return counter
 
 
@@ -114,7 +114,7 @@ def cache_rows(db: Path) -> int:
 def _cold_then_warm(
     folder: Path, db: Path, fmt: str, capsys: pytest.CaptureFixture[str], calls: Calls
 ) -> None:
-    import cramplog.session
+    import cramplog.analysis.stored
 
     clear_cache(db)
     args = (str(folder), "--format", fmt, "--db", str(db))
@@ -126,7 +126,7 @@ def _cold_then_warm(
         raise AssertionError("the warm run analysed instead of reading the cache")
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(cramplog.session, "analyze_stored", refuse)
+        mp.setattr(cramplog.analysis.stored, "analyze_stored", refuse)
         warm = analyze(capsys, *args)
     assert warm == cold
 
@@ -166,18 +166,18 @@ def test_team_summary_and_since_cached_output_is_the_computed_output(
 ) -> None:
     monkeypatch.setenv("CRAMPLOG_TODAY", "2026-07-01")
     _cold_then_warm(TEAM, team_db, "table", capsys, calls)  # fills the cache for no --since
-    import cramplog.session
+    import cramplog.analysis.stored
 
     args = (str(TEAM), "--since", "14d", "--summary", "--db", str(team_db))
     n, cold = computes(calls, lambda: analyze(capsys, *args))
     assert n == 4  # another window: every athlete again
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(cramplog.session, "analyze_stored", None)  # would fail if called
+        mp.setattr(cramplog.analysis.stored, "analyze_stored", None)  # would fail if called
         assert analyze(capsys, *args) == cold
 
 
 def test_cached_outcome_is_flagged_and_equal(team_db: Path) -> None:
-    from cramplog.session import analyze_many
+    from cramplog.analysis.stored import analyze_many
 
     with Store(team_db) as store:
         names = store.athletes()
@@ -195,14 +195,14 @@ def test_cached_outcome_is_flagged_and_equal(team_db: Path) -> None:
 def test_worker_processes_write_the_cache_per_athlete(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import cramplog.session
-    from cramplog.session import analyze_many
+    import cramplog.analysis.stored
+    from cramplog.analysis.stored import analyze_many
 
     db = tmp_path / "squad.sqlite"
     with Store(db) as store:
         for i in range(4):
             add_athlete(store, f"r{i}", spike_km=16.0 if i % 2 else None, days=28)
-    monkeypatch.setattr(cramplog.session, "POOL_MIN_SESSIONS", 0)
+    monkeypatch.setattr(cramplog.analysis.stored, "POOL_MIN_SESSIONS", 0)
     today = date(2026, 4, 27)
     with Store(db, readonly=True) as store:  # workers open it read-only too: no rows
         analyze_many(store, store.athletes(), today=today, workers=2, cache=True)
@@ -230,16 +230,16 @@ def test_worker_processes_write_the_cache_per_athlete(
     [
         (
             ("json", "csv", "table", "markdown"),
-            ("pandas", "numpy", "scipy", "fitparse", "cramplog.analysis"),
+            ("pandas", "numpy", "scipy", "fitparse", "cramplog.analysis.athlete"),
         ),
-        (("junit",), ("pandas", "scipy", "fitparse", "cramplog.analysis")),
+        (("junit",), ("pandas", "scipy", "fitparse", "cramplog.analysis.athlete")),
     ],
     ids=["text-formats", "junit"],
 )
 def test_warm_run_imports_no_heavy_library(
     dev: Path, db_path: Path, capsys, formats: tuple[str, ...], absent: tuple[str, ...]
 ) -> None:
-    from cramplog.outcomekey import code_fingerprint
+    from cramplog.analysis.outcome_key import code_fingerprint
 
     # the files of a working tree change under a long test run: stamp them as they are now
     code_fingerprint.cache_clear()
@@ -394,11 +394,13 @@ def test_the_analysis_day_is_part_of_the_key(
 
 
 def test_other_code_recomputes(dev: Path, db_path: Path, capsys, calls: Calls, monkeypatch):
-    import cramplog.outcomekey
+    import cramplog.analysis.outcome_key
 
     args = (str(dev), "-f", "json")
     _, before = computes(calls, lambda: analyze(capsys, *args))
-    monkeypatch.setattr(cramplog.outcomekey, "code_fingerprint", lambda: "edited checkout")
+    monkeypatch.setattr(
+        cramplog.analysis.outcome_key, "code_fingerprint", lambda: "edited checkout"
+    )
     assert computes(calls, lambda: analyze(capsys, *args)) == (1, before)
     assert computes(calls, lambda: analyze(capsys, *args)) == (0, before)
 
@@ -406,7 +408,7 @@ def test_other_code_recomputes(dev: Path, db_path: Path, capsys, calls: Calls, m
 def test_code_fingerprint_follows_the_files(tmp_path: Path) -> None:
     import os
 
-    from cramplog.outcomekey import code_fingerprint, tree_stamp
+    from cramplog.analysis.outcome_key import code_fingerprint, tree_stamp
 
     (tmp_path / "pkg" / "__pycache__").mkdir(parents=True)
     mod = tmp_path / "pkg" / "features.py"
@@ -423,7 +425,7 @@ def test_code_fingerprint_follows_the_files(tmp_path: Path) -> None:
     import cramplog
 
     root = Path(cramplog.__file__).resolve().parent
-    assert any(s.startswith("features.py ") for s in tree_stamp(root))
+    assert any(s.startswith(os.path.join("features", "compute.py") + " ") for s in tree_stamp(root))
 
 
 # -- the digest: every write path changes it, derived data does not -------------------------
@@ -603,7 +605,7 @@ def test_the_digest_takes_milliseconds(ana: Store) -> None:
 
 
 def test_last_day_is_the_latest_local_day(ana: Store) -> None:
-    from cramplog.session import load_athlete
+    from cramplog.analysis.stored import load_athlete
 
     inputs = ana.outcome_inputs("ana")
     data = load_athlete(ana, "ana", with_streams=False)
@@ -678,9 +680,9 @@ def test_only_what_round_trips_is_stored(ana: Store) -> None:
 def test_inputs_changed_during_the_analysis_are_not_cached(
     dev: Path, db_path: Path, capsys, monkeypatch
 ) -> None:
-    import cramplog.session
+    import cramplog.analysis.stored
 
-    real = cramplog.session.analyze_stored
+    real = cramplog.analysis.stored.analyze_stored
 
     def meddling(store, name, **k):  # type: ignore[no-untyped-def]
         result = real(store, name, **k)
@@ -688,7 +690,7 @@ def test_inputs_changed_during_the_analysis_are_not_cached(
         store.add_cramps(name, [CrampEvent(when=when, muscle="calf")])  # another process
         return result
 
-    monkeypatch.setattr(cramplog.session, "analyze_stored", meddling)
+    monkeypatch.setattr(cramplog.analysis.stored, "analyze_stored", meddling)
     analyze(capsys, str(dev), "-f", "json")
     assert cache_rows(db_path) == 0
 

@@ -186,7 +186,7 @@ def test_a_generated_file_can_be_read() -> None:
     "generator); decode_fit then falls back to fitparse",
 )
 def test_fast_path_huge_float_date() -> None:
-    from cramplog.ingest.fitfast import FastPathUnsupported, decode_fast
+    from cramplog.ingest.fit_fast import FastPathUnsupported, decode_fast
 
     body = bytes([0x40, 0, 0]) + struct.pack("<H", 19) + bytes([1, 2, 8, 0x89])  # lap start_time
     body += bytes([0]) + struct.pack("<d", 1e300)

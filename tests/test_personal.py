@@ -9,11 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import fisher_exact
 
-from cramplog.context import cramp_contexts
-from cramplog.features import SessionFeatures
+from cramplog.analysis.cramp_context import cramp_contexts
+from cramplog.analysis.personal import personal_associations
+from cramplog.features.compute import SessionFeatures
+from cramplog.metrics.stats import relative_risk
 from cramplog.model import CrampEvent, Finding
-from cramplog.personal import personal_associations
-from cramplog.stats import relative_risk
 
 D0 = date(2024, 1, 1)
 
@@ -117,7 +117,7 @@ def test_finding_index_windows_match_the_day_by_day_walk(
 ) -> None:
     """``FindingIndex.windows`` bisects the finding days; the walk over days 0–42 back it
     replaced gives the same windows."""
-    from cramplog.context import EXCLUDED, WINDOWS, FindingIndex
+    from cramplog.analysis.cramp_context import EXCLUDED, WINDOWS, FindingIndex
 
     findings = [finding(r, D0 + timedelta(days=d), a) for r, d, a in rows]
     when = D0 + timedelta(days=day)

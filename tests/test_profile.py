@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cramplog.errors import InputError
+from cramplog.journal.profile import dump_profile_toml, load_profile_toml, parse_target_time
 from cramplog.model import SEXES, SPORTS, Goal, Profile
-from cramplog.profile import dump_profile_toml, load_profile_toml, parse_target_time
 
 FULL = b"""
 [athlete]

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from cramplog.analysis import AthleteReport, analyze_athlete
-from cramplog.cramps import link_cramps
-from cramplog.disclaimer import DISCLAIMER, WARNING_SIGNS
+from cramplog.analysis.athlete import AthleteReport, analyze_athlete
+from cramplog.journal.cramps import link_cramps
 from cramplog.model import Activity, CrampEvent, Goal, Profile
+from cramplog.render.disclaimer import DISCLAIMER, WARNING_SIGNS
 from cramplog.render.html import CHARTS, athlete_anchor, render_athlete, render_html
 
 HOSTILE = "<script>alert(1)</script>"
@@ -263,8 +263,8 @@ def test_hostile_text_is_escaped() -> None:
 
 
 def test_team_report_opens_with_summary_linking_to_each_athlete() -> None:
-    from cramplog.session import AthleteOutcome, overview
-    from cramplog.team import team_rows
+    from cramplog.analysis.stored import AthleteOutcome, overview
+    from cramplog.analysis.team import team_rows
 
     reps = [make_report("Alex"), make_report("Bo", days=60, cramp_days=(), goal=False)]
     outcomes = [AthleteOutcome(r.athlete, r.to_dict({}), overview(r, None, None)) for r in reps]

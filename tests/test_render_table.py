@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from cramplog.disclaimer import DISCLAIMER, WARNING_SIGNS
+from cramplog.analysis.stored import AthleteOutcome
+from cramplog.analysis.team import team_rows
+from cramplog.render.disclaimer import DISCLAIMER, WARNING_SIGNS
 from cramplog.render.markdown import md_cell, render_markdown
 from cramplog.render.table import render_table
-from cramplog.session import AthleteOutcome
-from cramplog.team import team_rows
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -8,7 +8,12 @@ from datetime import date, datetime, timedelta, timezone
 import numpy as np
 import pytest
 
-from cramplog.features import HrBounds, SessionFeatures, assign_fallback_loads, compute_features
+from cramplog.features.compute import (
+    HrBounds,
+    SessionFeatures,
+    assign_fallback_loads,
+    compute_features,
+)
 from cramplog.model import GRADES, Activity, CrampEvent, Goal, Profile, Stream
 from cramplog.rules import RULES, RuleContext, run_rules
 from cramplog.thresholds import DEFAULTS, merge
@@ -79,7 +84,7 @@ def context(
     thresholds: dict | None = None,
     today: date | None = None,
 ) -> RuleContext:
-    from cramplog.metrics import daily_series
+    from cramplog.metrics.daily import daily_series
 
     # the log-start guard is tested on its own; the tables use short synthetic histories
     th_in = {"general.min_history_days": 0, **(thresholds or {})}

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 from test_rules_common import D0, context, run
 
+from cramplog.analysis.readiness import goal_readiness
 from cramplog.model import CrampEvent, Goal
-from cramplog.readiness import goal_readiness
 from cramplog.rules import RULES, run_rules
 
 BASE = [run(d, 10) for d in (2, 9, 16)]

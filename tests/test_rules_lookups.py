@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cramplog.features import SessionFeatures
-from cramplog.metrics import Daily, daily_series, is_heat_session
+from cramplog.features.compute import SessionFeatures
+from cramplog.metrics.daily import Daily, daily_series, is_heat_session
 from cramplog.model import Finding, Profile
 from cramplog.rules import RULES, RuleContext, run_rules
 from cramplog.rules.base import Rule, band

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import fisher_exact
 
-from cramplog.stats import fisher_exact_greater, holm, relative_risk
+from cramplog.metrics.stats import fisher_exact_greater, holm, relative_risk
 
 
 def test_tea_tasting_textbook() -> None:

@@ -11,7 +11,7 @@ import pytest
 from cramplog.errors import StoreError
 from cramplog.model import Activity, CrampEvent, Goal, Profile, Stream
 from cramplog.store import SCHEMA_VERSION, Store
-from cramplog.streamcodec import decode_stream, encode_stream
+from cramplog.store.streamcodec import decode_stream, encode_stream
 
 T0 = datetime(2026, 3, 1, 14, 0, tzinfo=timezone.utc)
 

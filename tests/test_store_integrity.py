@@ -22,7 +22,7 @@ import pytest
 from conftest import SAMPLE_LOGS
 from test_hostile_fit import SLOW
 
-from cramplog.importer import import_paths
+from cramplog.importer.pipeline import import_paths
 from cramplog.store import Store
 
 KILLS = 16 if SLOW else 8

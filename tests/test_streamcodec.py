@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cramplog.model import STREAM_CHANNELS, Stream
-from cramplog.streamcodec import as_stored, decode_stream, encode_stream
+from cramplog.store.streamcodec import as_stored, decode_stream, encode_stream
 
 FLOATS = st.floats(allow_nan=True, allow_infinity=True, width=64)
 

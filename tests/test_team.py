@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from test_cli_analyze import TODAY, add_athlete
 
+from cramplog.analysis.stored import AthleteOutcome, analyze_many
+from cramplog.analysis.team import TeamRow, goal_text, team_rows, trend_text
 from cramplog.cli.app import run
 from cramplog.model import SEVERITIES
-from cramplog.session import AthleteOutcome, analyze_many
 from cramplog.store import Store
-from cramplog.team import TeamRow, goal_text, team_rows, trend_text
 
 # spike size per athlete: None = no long run; 9.2 km vs 8 km = caution; ≥ 10.5 km = warning
 SPIKES = [None, 9.2, 16.0, 11.0, None] * 4
@@ -59,12 +59,12 @@ def test_twenty_athletes_worst_first(squad: Path, capsys, monkeypatch) -> None:
 
 
 def test_worker_processes_give_the_same_result(squad: Path, monkeypatch) -> None:
-    import cramplog.session
+    import cramplog.analysis.stored
 
     with Store(squad) as store:
         names = store.athletes()
         serial = analyze_many(store, names, workers=1)
-        monkeypatch.setattr(cramplog.session, "POOL_MIN_SESSIONS", 0)
+        monkeypatch.setattr(cramplog.analysis.stored, "POOL_MIN_SESSIONS", 0)
         parallel = analyze_many(store, names, workers=2)
     assert [o.athlete for o in parallel] == names
     assert [o.report for o in parallel] == [o.report for o in serial]

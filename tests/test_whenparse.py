@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cramplog.errors import InputError
-from cramplog.whenparse import local_zone, parse_when
+from cramplog.journal.whenparse import local_zone, parse_when
 
 MADRID = ZoneInfo("Europe/Madrid")
 DENVER = ZoneInfo("America/Denver")

@@ -19,8 +19,8 @@ from cramplog.errors import CramplogError, InputError, UsageError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from cramplog.parsepool import ParsePool
-    from cramplog.session import AthleteOutcome
+    from cramplog.analysis.stored import AthleteOutcome
+    from cramplog.importer.pool import ParsePool
     from cramplog.store import Store
 
 HELP = (
@@ -109,8 +109,8 @@ def analyze_command(
     ] = False,
     db: DbOpt = None,
 ) -> int:
-    from cramplog.durations import parse_since
-    from cramplog.session import default_today
+    from cramplog.analysis.stored import default_today
+    from cramplog.journal.since import parse_since
 
     today = default_today()
     since_day = parse_since(since, today) if since is not None else None
@@ -136,7 +136,7 @@ def analyze_command(
 
 
 def _folders(paths: list[Path], roster: Path | None) -> list[Path]:
-    from cramplog.session import athlete_dirs, read_roster
+    from cramplog.analysis.stored import athlete_dirs, read_roster
 
     given = list(paths)
     if roster is not None:
@@ -163,7 +163,7 @@ def _import(
 ) -> ImportOutcome:
     """Import each folder on its own, so one athlete's broken files never stop the others.
     The folders share one pool of parse workers."""
-    from cramplog.parsepool import ParsePool
+    from cramplog.importer.pool import ParsePool
 
     with ParsePool() as pool:
         return _import_folders(store, folders, athlete, console, pool)
@@ -173,7 +173,7 @@ def _import_folders(
     store: Store, folders: list[Path], athlete: str | None, console: Console, pool: ParsePool
 ) -> ImportOutcome:
     from cramplog.cli.import_cmd import print_import_summary, run_import
-    from cramplog.importer import athlete_for_path
+    from cramplog.importer.pipeline import athlete_for_path
 
     out = ImportOutcome()
     for folder in folders:
@@ -213,7 +213,7 @@ def _analyze(
     since: date | None,
     today: date,
 ) -> list[AthleteOutcome]:
-    from cramplog.session import AthleteOutcome, analyze_many
+    from cramplog.analysis.stored import AthleteOutcome, analyze_many
 
     todo = [n for n in names if n not in imported.errors]
     # from the store's outcome cache when nothing an outcome depends on changed; without
@@ -292,7 +292,7 @@ def _render(
         level = "warning" if fail_on is FailOn.never else fail_on.value
         return render_junit(outcomes, fail_level=level)
 
-    from cramplog.team import team_rows, window_text
+    from cramplog.analysis.team import team_rows, window_text
 
     team = team_rows(outcomes) if (len(outcomes) > 1 or summary) else None
     window = window_text(since, today) if since else ""

@@ -67,7 +67,7 @@ def athlete_for_write(store: Store, athlete: str | None) -> str:
 
 def athlete_tz(store: Store, name: str) -> tzinfo:
     """The athlete's profile zone, else the system's local zone."""
-    from cramplog.whenparse import local_zone
+    from cramplog.journal.whenparse import local_zone
 
     profile = store.get_profile(name)
     if profile is not None and profile.timezone:
@@ -76,7 +76,7 @@ def athlete_tz(store: Store, name: str) -> tzinfo:
 
 
 def _when_shown(ev: CrampEvent) -> str:
-    from cramplog.whenparse import format_local
+    from cramplog.journal.whenparse import format_local
 
     return ev.when.date().isoformat() if ev.date_only else format_local(ev.when)
 
@@ -114,7 +114,7 @@ def _session_text(act: Activity, ev: CrampEvent, tz: tzinfo) -> str:
 
 
 def _link_text(ev: CrampEvent, act: Activity | None, tz: tzinfo) -> str:
-    from cramplog.cramps import AFTER_WINDOW, relation
+    from cramplog.journal.cramps import AFTER_WINDOW, relation
 
     if ev.timing in ("night", "rest"):
         return f"a {ev.timing} cramp, not linked to a session"
@@ -127,7 +127,7 @@ def _link_text(ev: CrampEvent, act: Activity | None, tz: tzinfo) -> str:
 
 
 def _find_same(ev: CrampEvent, existing: list[CrampEvent]) -> CrampEvent | None:
-    from cramplog.cramps import same_event
+    from cramplog.journal.cramps import same_event
 
     return next((old for old in existing if same_event(ev, old)), None)
 
@@ -190,8 +190,8 @@ def add_command(
     athlete: AthleteOpt = None,
     db: DbOpt = None,
 ) -> int:
-    from cramplog.cramps import TIMING_SYNONYMS, link_event, validate_event
-    from cramplog.whenparse import parse_when
+    from cramplog.journal.cramps import TIMING_SYNONYMS, link_event, validate_event
+    from cramplog.journal.whenparse import parse_when
 
     now = _now()
     word = TIMING_SYNONYMS.get((when or "").strip().lower())
@@ -227,7 +227,7 @@ def add_command(
 
 
 def _listed(store: Store, name: str) -> tuple[list[CrampEvent], dict[int, Activity], tzinfo]:
-    from cramplog.cramps import link_cramps
+    from cramplog.journal.cramps import link_cramps
 
     tz = athlete_tz(store, name)
     events = store.cramps(name)
@@ -237,7 +237,7 @@ def _listed(store: Store, name: str) -> tuple[list[CrampEvent], dict[int, Activi
 
 
 def _rows(events: list[CrampEvent], acts: dict[int, Activity], tz: tzinfo) -> list[dict[str, Any]]:
-    from cramplog.cramps import when_text
+    from cramplog.journal.cramps import when_text
 
     return [
         {
@@ -258,7 +258,7 @@ def _csv(rows: list[dict[str, Any]]) -> str:
     import csv
     import io
 
-    from cramplog.textcells import safe_cell
+    from cramplog.csvsafe import safe_cell
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
@@ -367,7 +367,7 @@ def import_command(
     ] = False,
     db: DbOpt = None,
 ) -> int:
-    from cramplog.cramps import parse_cramps_csv
+    from cramplog.journal.cramps import parse_cramps_csv
 
     data = _read_file(file)
     now = _now()
@@ -402,7 +402,7 @@ def export_command(
     output: OutputOpt = None,
     db: DbOpt = None,
 ) -> int:
-    from cramplog.cramps import write_cramps_csv
+    from cramplog.journal.cramps import write_cramps_csv
 
     with open_store(db, readonly=True) as store:
         name = resolve_athlete(store, athlete)

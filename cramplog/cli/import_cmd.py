@@ -12,8 +12,8 @@ from cramplog.cli.common import AthleteOpt, DbOpt, err_console, open_store
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from cramplog.importer import ImportReport
-    from cramplog.parsepool import ParsePool
+    from cramplog.importer.pipeline import ImportReport
+    from cramplog.importer.pool import ParsePool
     from cramplog.store import Store
 
 
@@ -62,7 +62,7 @@ def run_import(
 ) -> ImportReport:
     """Import with a progress bar on stderr when it is a terminal. ``pool``: parse workers
     to share with other imports (a squad's folders); one for this call when None."""
-    from cramplog.importer import import_paths
+    from cramplog.importer.pipeline import import_paths
 
     if not console.is_terminal:
         return import_paths(store, paths, athlete=athlete, pool=pool)

@@ -56,7 +56,7 @@ def _say(message: str) -> None:
 def _hr_bounds(profile: Profile, activities: list[Activity]) -> tuple[Any, Any, str]:
     """(hr_max, hr_rest, note): the profile's values, estimates where they are missing."""
     try:
-        from cramplog.features import estimate_hr_bounds
+        from cramplog.features.compute import estimate_hr_bounds
     except ImportError:  # pragma: no cover - features.py is part of the package
         return profile.hr_max, profile.hr_rest, ""
     bounds = estimate_hr_bounds(profile, activities)
@@ -64,7 +64,7 @@ def _hr_bounds(profile: Profile, activities: list[Activity]) -> tuple[Any, Any, 
 
 
 def _goal_json(g: Goal) -> dict[str, Any]:
-    from cramplog.profile import format_hms
+    from cramplog.journal.profile import format_hms
 
     return {
         "name": g.name,
@@ -87,7 +87,7 @@ def _show_table(profile: Profile, estimates: dict[str, Any], note: str) -> str:
     from rich.console import Console
     from rich.table import Table
 
-    from cramplog.profile import format_hms
+    from cramplog.journal.profile import format_hms
 
     def hr(key: str) -> str:
         value = getattr(profile, key)
@@ -142,8 +142,8 @@ def show_command(
     output: OutputOpt = None,
     db: DbOpt = None,
 ) -> int:
+    from cramplog.journal.profile import dump_profile_toml
     from cramplog.model import Profile
-    from cramplog.profile import dump_profile_toml
 
     with open_store(db, readonly=True) as store:
         name = resolve_athlete(store, athlete)
@@ -204,8 +204,7 @@ def _goal_index(goals: list[Goal], name: str | None, has_date: bool) -> int | No
 
 
 def _apply_goal(profile: Profile, opts: dict[str, str | None]) -> str:
-    from cramplog.model import Goal
-    from cramplog.profile import (
+    from cramplog.journal.profile import (
         check_date,
         check_name,
         check_non_negative,
@@ -214,6 +213,7 @@ def _apply_goal(profile: Profile, opts: dict[str, str | None]) -> str:
         check_temperature,
         parse_target_time,
     )
+    from cramplog.model import Goal
 
     name = _checked("--goal-name", check_name, opts["name"]) if opts["name"] is not None else None
     index = _goal_index(profile.goals, name, opts["date"] is not None)
@@ -291,8 +291,8 @@ def set_command(
     remove_goal: Annotated[str | None, _opt("Remove the goal with this name.")] = None,
     db: DbOpt = None,
 ) -> int:
+    from cramplog.journal.profile import check_hr, check_hr_pair, check_sex, check_timezone
     from cramplog.model import Profile
-    from cramplog.profile import check_hr, check_hr_pair, check_sex, check_timezone
 
     goal_opts: dict[str, str | None] = {
         "name": goal_name,
@@ -364,7 +364,7 @@ def import_command(
     athlete: AthleteOpt = None,
     db: DbOpt = None,
 ) -> int:
-    from cramplog.profile import load_profile_toml
+    from cramplog.journal.profile import load_profile_toml
 
     try:
         data = file.read_bytes()

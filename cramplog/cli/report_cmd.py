@@ -14,9 +14,9 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
-    from cramplog.analysis import AthleteReport
+    from cramplog.analysis.athlete import AthleteReport
+    from cramplog.analysis.team import TeamRow
     from cramplog.store import Store
-    from cramplog.team import TeamRow
 
 SinceOpt = Annotated[
     str | None,
@@ -64,9 +64,9 @@ def report_command(
     ] = None,
     db: DbOpt = None,
 ) -> int:
-    from cramplog.durations import parse_since
+    from cramplog.analysis.stored import default_today
+    from cramplog.journal.since import parse_since
     from cramplog.render.html import render_html
-    from cramplog.session import default_today
 
     console = err_console()
     today = default_today()
@@ -94,10 +94,10 @@ def _athletes(
     store: Store, paths: list[Path] | None, athlete: str | None, console: Console
 ) -> list[str]:
     """Import PATHs (team folders expand to their athletes) or pick from the store."""
+    from cramplog.analysis.stored import athlete_dirs
     from cramplog.cli.common import resolve_athlete
     from cramplog.cli.import_cmd import print_import_summary, run_import
     from cramplog.errors import UsageError
-    from cramplog.session import athlete_dirs
 
     if paths:
         expanded = [p for path in paths for p in athlete_dirs(path)]
@@ -119,9 +119,9 @@ def _analyse(
 ) -> tuple[list[AthleteReport], list[TeamRow]]:
     """Each athlete analysed (features through the store's cache); failures become team rows
     with an error instead of stopping the report."""
+    from cramplog.analysis.stored import AthleteOutcome, analyze_stored, overview
+    from cramplog.analysis.team import team_rows
     from cramplog.errors import CramplogError
-    from cramplog.session import AthleteOutcome, analyze_stored, overview
-    from cramplog.team import team_rows
 
     reports: list[AthleteReport] = []
     outcomes: list[AthleteOutcome] = []

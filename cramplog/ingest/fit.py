@@ -3,7 +3,7 @@
 Two layers, so the decoder can be swapped without touching callers:
 
 1. ``decode_fit(data)`` -> ``FitMessages``: the messages cramplog uses, records as columns and
-   the few others as plain dicts (see ``cramplog.ingest.fitmessages``). The fast numpy decoder (``fitfast``) runs first; fitparse
+   the few others as plain dicts (see ``cramplog.ingest.fitmessages``). The fast numpy decoder (``fit_fast``) runs first; fitparse
    is the reference and the fallback for anything the fast path does not support.
 2. ``messages_to_activities(msgs, name)`` -> ``ParseResult``: one Activity per session.
 """
@@ -82,7 +82,7 @@ def map_sport(sport: Any, sub_sport: Any) -> str:
 def decode_fit(data: bytes, *, fast: bool = True) -> FitMessages:
     """The messages cramplog uses. Fast path first; fitparse when it declines or fails."""
     if fast:
-        from cramplog.ingest.fitfast import FastPathUnsupported, decode_fast
+        from cramplog.ingest.fit_fast import FastPathUnsupported, decode_fast
 
         try:
             return decode_fast(data)

@@ -1,6 +1,6 @@
 """The FIT messages cramplog uses, and the reference decoder (fitparse).
 
-Both decoders (this module's ``decode_fitparse`` and ``cramplog.ingest.fitfast``) return a
+Both decoders (this module's ``decode_fitparse`` and ``cramplog.ingest.fit_fast``) return a
 ``FitMessages``: per message kind a list of ``{field_name: value}`` dicts, in file order --
 except ``record`` (the bulk: thousands per file), which is columnar (``Records``: one float64
 array per field name, NaN where a record has no valid value, plus a timestamps array). The

@@ -587,10 +587,10 @@ def parse_gpx(data: bytes, name: str) -> ParseResult:
     m = _CREATOR.search(text[:4096])
     device = clip_title(m.group(1)[1:-1]) if m else None
     warnings: list[str] = []
-    from cramplog.ingest import gpxscan  # here, as gpxscan imports this module
+    from cramplog.ingest import gpx_bulk  # here, as gpx_bulk imports this module
 
     try:
-        scanned = gpxscan.scan(text)
+        scanned = gpx_bulk.scan(text)
     except Exception:  # noqa: BLE001 - the scanner only saves time; _read_fast has the last word
         scanned = None
     try:

@@ -68,7 +68,7 @@ def activities_json(rows: list[dict[str, Any]]) -> str:
 
 
 def activities_csv(rows: list[dict[str, Any]]) -> str:
-    from cramplog.textcells import safe_cell
+    from cramplog.csvsafe import safe_cell
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")

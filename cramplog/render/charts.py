@@ -72,7 +72,7 @@ def report_features(report: Any) -> list[Any]:
 
 
 def is_heat(f: Any, heat_c: float | None = None) -> bool:
-    from cramplog.metrics import is_heat_session
+    from cramplog.metrics.daily import is_heat_session
 
     return bool(is_heat_session(f, heat_c if heat_c is not None else getattr(f, "heat_c", 25.0)))
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cramplog.session import AthleteOutcome
+    from cramplog.analysis.stored import AthleteOutcome
 
 COLUMNS = (
     "athlete",
@@ -30,7 +30,7 @@ COLUMNS = (
 
 
 def render_csv(outcomes: Sequence[AthleteOutcome]) -> str:
-    from cramplog.textcells import safe_cell
+    from cramplog.csvsafe import safe_cell
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")

@@ -1,6 +1,6 @@
 """The self-contained HTML report: one file, inline SVG charts, no script, no network.
 
-``render_html(reports)`` takes one ``AthleteReport`` per athlete (``cramplog.analysis``) and
+``render_html(reports)`` takes one ``AthleteReport`` per athlete (``cramplog.analysis.athlete``) and
 returns the whole document. With several athletes the page opens with a team summary table
 whose rows link to each athlete's section (``#athlete-<n>-<name>``).
 
@@ -48,8 +48,8 @@ from cramplog.render.charts import (
 from cramplog.render.html_template import page
 
 if TYPE_CHECKING:
-    from cramplog.analysis import AthleteReport
-    from cramplog.team import TeamRow
+    from cramplog.analysis.athlete import AthleteReport
+    from cramplog.analysis.team import TeamRow
 
 SEVERITY_ORDER = {"info": 0, "caution": 1, "warning": 2}
 CONTEXT_WINDOWS = ("in_session", "days_0_7", "days_8_42")
@@ -585,7 +585,7 @@ def render_athlete(
 
 
 def team_table(rows: Sequence[TeamRow], anchors: dict[str, str]) -> str:
-    """The team summary (``cramplog.team.team_rows``: worst first), names linking to sections."""
+    """The team summary (``cramplog.analysis.team.team_rows``: worst first), names linking to sections."""
     out = []
     for r in rows:
         anchor = anchors.get(r.athlete)
@@ -614,8 +614,8 @@ def team_table(rows: Sequence[TeamRow], anchors: dict[str, str]) -> str:
 
 def default_team_rows(reports: Sequence[AthleteReport]) -> list[TeamRow]:
     """The summary rows ``cramplog analyze`` shows, built from the reports themselves."""
-    from cramplog.session import AthleteOutcome, overview
-    from cramplog.team import team_rows
+    from cramplog.analysis.stored import AthleteOutcome, overview
+    from cramplog.analysis.team import team_rows
 
     return team_rows(
         [AthleteOutcome(r.athlete, r.to_dict({}), overview(r, None, None)) for r in reports]
@@ -623,7 +623,7 @@ def default_team_rows(reports: Sequence[AthleteReport]) -> list[TeamRow]:
 
 
 def _disclaimer() -> str:
-    from cramplog.disclaimer import DISCLAIMER, WARNING_SIGNS
+    from cramplog.render.disclaimer import DISCLAIMER, WARNING_SIGNS
 
     signs = "".join(f"<li>{esc(s)}</li>" for s in WARNING_SIGNS)
     return (
@@ -640,7 +640,7 @@ def render_html(
     title: str | None = None,
     generated: date | None = None,
 ) -> str:
-    """The whole report for one or more athletes. ``team`` (``cramplog.team.team_rows``) adds
+    """The whole report for one or more athletes. ``team`` (``cramplog.analysis.team.team_rows``) adds
     the summary table at the top; its rows may include athletes that could not be analysed."""
     if team is None and len(reports) > 1:
         team = default_team_rows(reports)

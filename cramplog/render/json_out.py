@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from cramplog import __version__
 
 if TYPE_CHECKING:
-    from cramplog.session import AthleteOutcome
+    from cramplog.analysis.stored import AthleteOutcome
 
 SCHEMA_VERSION = 1
 

@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from cramplog.analysis.team import trend_text
 from cramplog.render.table import (
     WINDOW_LABELS,
     context_text,
@@ -21,11 +22,10 @@ from cramplog.render.table import (
     personal_missing_text,
     sessions_text,
 )
-from cramplog.team import trend_text
 
 if TYPE_CHECKING:
-    from cramplog.session import AthleteOutcome
-    from cramplog.team import TeamRow
+    from cramplog.analysis.stored import AthleteOutcome
+    from cramplog.analysis.team import TeamRow
 
 _SPECIAL = re.compile(r"([\\`*\[\]<>|#!])")
 SEVERITY_MARK = {"warning": "**warning**", "caution": "*caution*", "info": "info"}
@@ -140,7 +140,7 @@ def athlete_markdown(outcome: AthleteOutcome) -> str:
 
 
 def disclaimer_markdown() -> str:
-    from cramplog.disclaimer import DISCLAIMER, WARNING_SIGNS
+    from cramplog.render.disclaimer import DISCLAIMER, WARNING_SIGNS
 
     lines = ["---", "", "**About these results.** " + DISCLAIMER, "", "**When to get help**", ""]
     lines += [f"- {w}" for w in WARNING_SIGNS]

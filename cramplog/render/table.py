@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from cramplog.team import goal_text, trend_text
+from cramplog.analysis.team import goal_text, trend_text
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-    from cramplog.session import AthleteOutcome
-    from cramplog.team import TeamRow
+    from cramplog.analysis.stored import AthleteOutcome
+    from cramplog.analysis.team import TeamRow
 
 DEFAULT_WIDTH = 100
 SEVERITY_STYLE = {"warning": "bold red", "caution": "yellow", "info": "cyan"}
@@ -265,7 +265,7 @@ def disclaimer_renderable() -> RenderableType:
     from rich.console import Group
     from rich.text import Text
 
-    from cramplog.disclaimer import DISCLAIMER, WARNING_SIGNS
+    from cramplog.render.disclaimer import DISCLAIMER, WARNING_SIGNS
 
     parts: list[RenderableType] = [Text("About these results", style="bold"), Text(DISCLAIMER)]
     parts.append(Text(""))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from cramplog.team import TeamRow
+from cramplog.analysis.team import TeamRow
 
 if TYPE_CHECKING:
     from rich.console import RenderableType

@@ -2,6 +2,8 @@
 
 ``RULES`` maps id → ``Rule`` (id, name, grade, sources, default thresholds, run, goal
 assessment). ``run_rules`` runs them all and applies CR09's severity raise.
+
+May import: model, errors, thresholds, features, metrics. Never analysis, render or cli.
 """
 
 from __future__ import annotations

@@ -10,11 +10,11 @@ from datetime import date, datetime, timedelta
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from cramplog.features import SessionFeatures
+from cramplog.features.compute import SessionFeatures
 from cramplog.model import SEVERITIES, CrampEvent, Finding, Goal, Profile
 
 if TYPE_CHECKING:
-    from cramplog.metrics import Daily
+    from cramplog.metrics.daily import Daily
 
 
 class SessionIndex:

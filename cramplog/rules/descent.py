@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from cramplog.metrics import FOOT_FAMILIES
+from cramplog.metrics.daily import FOOT_FAMILIES
 from cramplog.model import Finding, Goal
 from cramplog.rules.base import GoalAssessment, Rule, RuleContext
 

@@ -16,8 +16,8 @@ from bisect import bisect_left
 from datetime import date, timedelta
 from typing import Any
 
-from cramplog.features import SessionFeatures
-from cramplog.metrics import is_heat_session
+from cramplog.features.compute import SessionFeatures
+from cramplog.metrics.daily import is_heat_session
 from cramplog.model import Finding, Goal
 from cramplog.rules.base import GoalAssessment, Rule, RuleContext, fmt_dur
 from cramplog.rules.load import goal_duration

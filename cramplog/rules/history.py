@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, timedelta
 
-from cramplog.features import SessionFeatures
+from cramplog.features.compute import SessionFeatures
 from cramplog.model import CrampEvent, Finding
 from cramplog.rules.base import GoalAssessment, Rule, RuleContext, json_safe, raise_severity
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from cramplog.metrics import window_stats
+from cramplog.metrics.daily import window_stats
 from cramplog.model import Finding, Goal, sport_family
 from cramplog.rules.base import Rule, RuleContext, band, fmt_dur, fmt_km
 

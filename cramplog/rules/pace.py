@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from cramplog.features import SessionFeatures
+from cramplog.features.compute import SessionFeatures
 from cramplog.model import Finding, Goal, sport_family
 from cramplog.rules.base import Rule, RuleContext, band, fmt_dur, fmt_pace
 

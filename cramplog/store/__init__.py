@@ -4,6 +4,8 @@ cramp events, a cache of per-session features, and a cache of each athlete's ana
 Files are keyed by content hash, so importing the same file again parses nothing. Every
 file's activities are written in one transaction, so an interrupted import never leaves
 half an activity. WAL mode and a busy timeout let two imports share one store.
+
+May import: model, errors, thresholds, journal. Nothing above: the store knows no rules.
 """
 
 from __future__ import annotations

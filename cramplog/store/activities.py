@@ -10,7 +10,7 @@ from typing import Any
 
 from cramplog.model import FORMAT_RANK, Activity, Stream
 from cramplog.store.base import StoreBase, _iso, _parse_iso
-from cramplog.streamcodec import decode_stream, encode_stream
+from cramplog.store.streamcodec import decode_stream, encode_stream
 
 # Two records are one session when they start within this many seconds of each other and
 # their duration or distance agree within DUPLICATE_TOLERANCE.

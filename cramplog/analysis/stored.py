@@ -10,7 +10,7 @@ after an import does not throw the cache away). A warm run computes no features.
 
 With ``cache=True`` (as ``cramplog analyze`` asks), ``outcome_for`` and ``analyze_many`` keep
 each athlete's outcome in the store, one row per athlete, under a key that covers the
-athlete's stored inputs, ``since``, the analysis day and the code (see ``cramplog.outcomekey``
+athlete's stored inputs, ``since``, the analysis day and the code (see ``cramplog.analysis.outcome_key``
 and ``store/outcomes.py``). A hit is served without loading sessions, numpy or the rules; a
 store opened read-only reads the cache but does not write it.
 
@@ -31,12 +31,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cramplog.errors import CramplogError, InputError
-from cramplog.featurekey import features_key, rounded_bounds
+from cramplog.features.key import features_key, rounded_bounds
 from cramplog.model import SEVERITIES, Activity, CrampEvent, Profile
 
 if TYPE_CHECKING:
-    from cramplog.analysis import AthleteReport
-    from cramplog.features import HrBounds, SessionFeatures
+    from cramplog.analysis.athlete import AthleteReport
+    from cramplog.features.compute import HrBounds, SessionFeatures
     from cramplog.store import Store
 
 # Worker processes pay off from this many athletes and this many sessions in all.
@@ -106,7 +106,7 @@ class AthleteOutcome:
 def load_athlete(store: Store, name: str, *, with_streams: bool = True) -> AthleteData:
     """Profile, sessions (with their streams unless ``with_streams`` is false), and cramps
     linked to sessions."""
-    from cramplog.cramps import link_cramps
+    from cramplog.journal.cramps import link_cramps
 
     profile = store.get_profile(name)
     if profile is None:
@@ -139,7 +139,7 @@ def session_features(
 ) -> tuple[list[SessionFeatures], FeatureStats]:
     """Features of every session in ``activities`` order: from the cache where it holds them
     under the current key, computed (and stored) otherwise."""
-    from cramplog.features import SessionFeatures, compute_features
+    from cramplog.features.compute import SessionFeatures, compute_features
 
     key = features_key(profile, hr)
     if cached is None:
@@ -179,8 +179,8 @@ def analyze_stored(
     # loaded first: an unknown athlete or an empty log is reported without importing numpy
     data = load_athlete(store, name, with_streams=False)
 
-    from cramplog.analysis import analyze_athlete
-    from cramplog.features import estimate_hr_bounds
+    from cramplog.analysis.athlete import analyze_athlete
+    from cramplog.features.compute import estimate_hr_bounds
 
     profile, acts = data.profile, data.activities
     if profile.hr_max is None or profile.hr_rest is None:
@@ -303,7 +303,7 @@ def outcome_cache_key(
 ) -> str | None:
     """The key ``name``'s outcome is cached under now; None when there is nothing to cache
     (no such athlete or no sessions: the analysis says so)."""
-    from cramplog.outcomekey import outcome_key
+    from cramplog.analysis.outcome_key import outcome_key
 
     inputs = store.outcome_inputs(name)
     if inputs is None:

@@ -43,13 +43,13 @@ def _prepare_streams(result: ParseResult, fctx: tuple[Profile, Any, str] | None)
     compress it for the store, and with a feature context compute its part of the session's
     features from the stream as the store will return it. The main process then only writes
     bytes, and the compressed blob crosses the pipe instead of the arrays (~8x smaller)."""
-    from cramplog.streamcodec import as_stored, encode_stream
+    from cramplog.store.streamcodec import as_stored, encode_stream
 
     for act in result.activities:
         if act.stream is None:
             continue
         if fctx is not None:
-            from cramplog.features import stream_numbers
+            from cramplog.features.compute import stream_numbers
 
             profile, hr, _ = fctx
             act.stream_numbers = stream_numbers(as_stored(act.stream), profile, hr)
@@ -102,13 +102,13 @@ def _preload_parsers() -> None:
     per pool; measured with benchmarks/run.py). Harmless where workers are spawned."""
     import numpy  # noqa: F401
 
-    import cramplog.features
+    import cramplog.features.compute
     import cramplog.ingest.csvfile
     import cramplog.ingest.fit
-    import cramplog.ingest.fitfast
+    import cramplog.ingest.fit_fast
     import cramplog.ingest.gpx
     import cramplog.ingest.tcx
-    import cramplog.streamcodec  # noqa: F401
+    import cramplog.store.streamcodec  # noqa: F401
 
     try:
         import fitparse.profile  # noqa: F401 - the fast FIT decoder reads its tables

@@ -35,7 +35,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from cramplog.features import SessionFeatures
+from cramplog.features.compute import SessionFeatures
 
 FOOT_FAMILIES = frozenset({"running", "hiking", "walking"})
 

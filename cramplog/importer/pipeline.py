@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from cramplog.errors import CramplogError, InputError
+from cramplog.importer.pool import ParsePool, parse_one, without_name
 from cramplog.ingest.walk import Entry, Problem, walk
 from cramplog.model import Activity, ParseResult, Profile
-from cramplog.parsepool import ParsePool, parse_one, without_name
 from cramplog.store import Store
 
 Progress = Callable[[int, int], None]
@@ -60,7 +60,7 @@ def athlete_for_path(path: Path, explicit: str | None) -> tuple[str, Profile | N
     if path.is_file() and path.suffix.lower() == ".zip":
         default = path.stem
     if toml is not None and toml.is_file():
-        from cramplog.profile import load_profile_toml
+        from cramplog.journal.profile import load_profile_toml
 
         data = toml.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
@@ -207,8 +207,8 @@ def _feature_context(profile: Profile) -> tuple[Profile, Any, str] | None:
     estimated from all of the athlete's streams (the analysis does that)."""
     if profile.hr_max is None or profile.hr_rest is None:
         return None
-    from cramplog.featurekey import features_key, rounded_bounds
-    from cramplog.features import estimate_hr_bounds
+    from cramplog.features.compute import estimate_hr_bounds
+    from cramplog.features.key import features_key, rounded_bounds
 
     hr = rounded_bounds(estimate_hr_bounds(profile, []))
     return profile, hr, features_key(profile, hr)
@@ -221,7 +221,7 @@ def _store_features(
     stream numbers: what the first analysis would compute, without reading a stream. Run as
     each file lands, while the workers parse the next ones. A session another file later
     merges into loses them again (the store clears them) and the analysis computes it."""
-    from cramplog.features import compute_features
+    from cramplog.features.compute import compute_features
 
     numbers = {}
     for a in acts:
@@ -268,7 +268,7 @@ def _store_orphan_rows(
 def _import_cramps(
     store: Store, athlete: str, entry: Entry, data: bytes, sha: str, tz: Any, report: ImportReport
 ) -> None:
-    from cramplog.cramps import parse_cramps_csv
+    from cramplog.journal.cramps import parse_cramps_csv
 
     try:
         events, warnings = parse_cramps_csv(

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from cramplog.elevation import (
+from cramplog.features.elevation import (
     MAX_GAP_S,
     DescentStats,
     descent_stats,

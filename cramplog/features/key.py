@@ -14,7 +14,7 @@ import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cramplog.features import HrBounds
+    from cramplog.features.compute import HrBounds
     from cramplog.model import Profile
 
 
@@ -33,14 +33,14 @@ def profile_digest(profile: Profile, hr: HrBounds) -> str:
 
 
 def features_key(profile: Profile, hr: HrBounds) -> str:
-    from cramplog.features import FEATURES_VERSION
+    from cramplog.features.compute import FEATURES_VERSION
 
     return f"{FEATURES_VERSION}:{profile_digest(profile, hr)}"
 
 
 def rounded_bounds(hr: HrBounds) -> HrBounds:
     """The bounds with whole-bpm values: what features are computed with and keyed on."""
-    from cramplog.features import HrBounds
+    from cramplog.features.compute import HrBounds
 
     def r(x: float | None) -> float | None:
         return None if x is None or not math.isfinite(x) else float(round(x))

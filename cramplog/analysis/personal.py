@@ -15,10 +15,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from cramplog.context import WINDOWS, FindingIndex
-from cramplog.features import SessionFeatures
+from cramplog.analysis.cramp_context import WINDOWS, FindingIndex
+from cramplog.features.compute import SessionFeatures
+from cramplog.metrics.stats import fisher_exact_greater, holm, relative_risk
 from cramplog.model import PERSONAL_MIN_EVENTS, CrampEvent, Finding
-from cramplog.stats import fisher_exact_greater, holm, relative_risk
 
 MIN_EVENTS = PERSONAL_MIN_EVENTS
 CONTROL_DAYS = 84

@@ -229,7 +229,7 @@ def _sniff_delimiter(first_line: str) -> str:
 
 
 def _read_row(row: list[str], columns: list[str], tz: tzinfo, now: datetime) -> CrampEvent:
-    from cramplog.whenparse import parse_iso
+    from cramplog.journal.whenparse import parse_iso
 
     if len(row) > len(columns):
         raise InputError(
@@ -316,7 +316,7 @@ def parse_cramps_csv(
 
 def write_cramps_csv(events: Iterable[CrampEvent]) -> str:
     """``events`` as ``cramps.csv`` text (the contract above); text cells are formula-safe."""
-    from cramplog.textcells import safe_cell
+    from cramplog.csvsafe import safe_cell
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from cramplog.context import CrampContext, cramp_contexts, session_ref
-from cramplog.features import (
+from cramplog.analysis.cramp_context import CrampContext, cramp_contexts, session_ref
+from cramplog.analysis.personal import PersonalResult, personal_associations
+from cramplog.analysis.readiness import GoalReadiness, goal_readiness, pick_goal
+from cramplog.features.compute import (
     NO_STREAM,
     TRIMP_COEFFS,
     HrBounds,
@@ -22,14 +24,12 @@ from cramplog.features import (
     estimate_hr_bounds,
 )
 from cramplog.model import FORMAT_RANK, Activity, CrampEvent, Finding, Profile
-from cramplog.personal import PersonalResult, personal_associations
-from cramplog.readiness import GoalReadiness, goal_readiness, pick_goal
 from cramplog.rules import RuleContext, run_rules
 from cramplog.rules.longrun import MARATHON_KM
 from cramplog.thresholds import merge
 
 if TYPE_CHECKING:
-    from cramplog.metrics import Daily
+    from cramplog.metrics.daily import Daily
 
 DUPLICATE_WINDOW_S = 120.0
 
@@ -127,7 +127,7 @@ def analyze_athlete(
     ``features`` (cached, in ``activities`` order) and ``hr`` (the bounds they were computed
     with) let a caller skip loading sample streams: without them both come from the streams.
     """
-    from cramplog.metrics import daily_series
+    from cramplog.metrics.daily import daily_series
 
     th = merge(profile.thresholds)  # raises InputError on a bad [thresholds] table
     heat_c = th["general"]["heat_c"]

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from cramplog.analysis.stored import AthleteOutcome
 from cramplog.model import SEVERITIES
-from cramplog.session import AthleteOutcome
 
 
 @dataclass
