@@ -692,7 +692,7 @@ def profile_year(folder: Path, workdir: Path, today: date, top: int) -> dict[str
     import io
     import pstats
 
-    import cramplog.analysis.stored as session
+    import cramplog.analysis.batch as session
     import cramplog.importer.pool as parsepool
     from cramplog.cli.app import run
 

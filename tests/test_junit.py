@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from cramplog.analysis.stored import AthleteOutcome
+from cramplog.analysis.outcome import AthleteOutcome
 from cramplog.render.junit import render_junit, rule_catalogue
 
 NASTY = "a <b> & \"c\" 'd' ]]> \x00\x07 \ud7ff end"

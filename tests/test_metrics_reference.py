@@ -169,8 +169,9 @@ def assert_same_series(daily: Daily, df: pd.DataFrame) -> None:
 @pytest.fixture(scope="module")
 def sample_calls(tmp_path_factory) -> list[tuple[tuple[Any, ...], dict[str, Any], Daily]]:
     """Every ``daily_series`` call (arguments, result) of analysing the sample athletes."""
-    from cramplog.analysis.stored import analyze_stored, athlete_dirs
+    from cramplog.analysis.stored import analyze_stored
     from cramplog.importer.pipeline import import_paths
+    from cramplog.importer.roster import athlete_dirs
     from cramplog.store import Store
 
     if not (SAMPLE / "alex").is_dir():

@@ -177,7 +177,7 @@ def test_team_summary_and_since_cached_output_is_the_computed_output(
 
 
 def test_cached_outcome_is_flagged_and_equal(team_db: Path) -> None:
-    from cramplog.analysis.stored import analyze_many
+    from cramplog.analysis.batch import analyze_many
 
     with Store(team_db) as store:
         names = store.athletes()
@@ -195,14 +195,14 @@ def test_cached_outcome_is_flagged_and_equal(team_db: Path) -> None:
 def test_worker_processes_write_the_cache_per_athlete(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import cramplog.analysis.stored
-    from cramplog.analysis.stored import analyze_many
+    import cramplog.analysis.batch
+    from cramplog.analysis.batch import analyze_many
 
     db = tmp_path / "squad.sqlite"
     with Store(db) as store:
         for i in range(4):
             add_athlete(store, f"r{i}", spike_km=16.0 if i % 2 else None, days=28)
-    monkeypatch.setattr(cramplog.analysis.stored, "POOL_MIN_SESSIONS", 0)
+    monkeypatch.setattr(cramplog.analysis.batch, "POOL_MIN_SESSIONS", 0)
     today = date(2026, 4, 27)
     with Store(db, readonly=True) as store:  # workers open it read-only too: no rows
         analyze_many(store, store.athletes(), today=today, workers=2, cache=True)

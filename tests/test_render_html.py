@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cramplog.analysis.athlete import AthleteReport, analyze_athlete
+from cramplog.analysis.athlete import AthleteAnalysis, analyze_athlete
 from cramplog.journal.cramps import link_cramps
 from cramplog.model import Activity, CrampEvent, Goal, Profile
 from cramplog.render.disclaimer import DISCLAIMER, WARNING_SIGNS
@@ -30,7 +30,7 @@ def make_report(
     goal: bool = True,
     title: str = "Easy run",
     notes: str = "left calf",
-) -> AthleteReport:
+) -> AthleteAnalysis:
     """A season of summary-only runs through ``analyze_athlete``."""
     profile = Profile(name=name, sex="male", hr_max=190, hr_rest=50, timezone="UTC")
     if goal:
@@ -143,16 +143,16 @@ def by_class(el: ET.Element, cls: str) -> list[ET.Element]:
 
 
 @pytest.fixture(scope="module")
-def report() -> AthleteReport:
+def report() -> AthleteAnalysis:
     return make_report()
 
 
 @pytest.fixture(scope="module")
-def doc(report: AthleteReport) -> str:
+def doc(report: AthleteAnalysis) -> str:
     return render_html([report])
 
 
-def test_every_chart_is_present_with_marks(doc: str, report: AthleteReport) -> None:
+def test_every_chart_is_present_with_marks(doc: str, report: AthleteAnalysis) -> None:
     charts = svgs(doc)
     anchor = athlete_anchor(1, "Alex")
     for name in (*CHARTS, "goal"):
@@ -169,7 +169,7 @@ def test_every_chart_is_present_with_marks(doc: str, report: AthleteReport) -> N
     assert line and line[0].get("d", "").count("L") > 50
 
 
-def test_one_cramp_marker_per_cramp_on_every_time_chart(doc: str, report: AthleteReport) -> None:
+def test_one_cramp_marker_per_cramp_on_every_time_chart(doc: str, report: AthleteAnalysis) -> None:
     assert len(report.cramps) == 3
     days = sorted(c.local_date.isoformat() for c in report.cramps)
     charts = svgs(doc)
@@ -193,7 +193,7 @@ def test_markers_line_up_across_charts(doc: str) -> None:
     assert len({tuple(v) for v in xs.values()}) == 1
 
 
-def test_findings_timeline_and_table(doc: str, report: AthleteReport) -> None:
+def test_findings_timeline_and_table(doc: str, report: AthleteAnalysis) -> None:
     assert report.findings
     svg = svgs(doc)[f"{athlete_anchor(1, 'Alex')}-findings"]
     marks = by_class(svg, "finding")
@@ -236,7 +236,7 @@ def test_disclaimer_and_warning_signs(doc: str) -> None:
     assert text.rfind("not medical advice") > text.rfind("Findings")
 
 
-def test_goal_readiness_section(doc: str, report: AthleteReport) -> None:
+def test_goal_readiness_section(doc: str, report: AthleteAnalysis) -> None:
     assert report.goal is not None
     text = parse(doc).plain
     assert "Mountain 50 <b>k</b>" in text  # shown as text, not markup
@@ -263,7 +263,7 @@ def test_hostile_text_is_escaped() -> None:
 
 
 def test_team_report_opens_with_summary_linking_to_each_athlete() -> None:
-    from cramplog.analysis.stored import AthleteOutcome, overview
+    from cramplog.analysis.outcome import AthleteOutcome, overview
     from cramplog.analysis.team import team_rows
 
     reps = [make_report("Alex"), make_report("Bo", days=60, cramp_days=(), goal=False)]
@@ -301,7 +301,7 @@ def test_single_athlete_has_no_team_table(doc: str) -> None:
     assert 'id="team"' not in doc
 
 
-def test_since_trims_the_axis_and_findings(report: AthleteReport) -> None:
+def test_since_trims_the_axis_and_findings(report: AthleteAnalysis) -> None:
     since = START + timedelta(days=80)
     section, ids = render_athlete(report, 1, since=since)
     charts = svgs(section)
@@ -313,7 +313,7 @@ def test_since_trims_the_axis_and_findings(report: AthleteReport) -> None:
     assert dates and min(dates) >= since.isoformat()
 
 
-def test_deterministic(report: AthleteReport) -> None:
+def test_deterministic(report: AthleteAnalysis) -> None:
     assert render_html([report]) == render_html([report])
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cramplog.analysis.stored import AthleteOutcome
+from cramplog.analysis.outcome import AthleteOutcome
 from cramplog.analysis.team import team_rows
 from cramplog.render.disclaimer import DISCLAIMER, WARNING_SIGNS
 from cramplog.render.markdown import md_cell, render_markdown

@@ -15,7 +15,7 @@ from cramplog.features.compute import (
     compute_features,
 )
 from cramplog.model import GRADES, Activity, CrampEvent, Goal, Profile, Stream
-from cramplog.rules import RULES, RuleContext, run_rules
+from cramplog.rules import RULES, RuleInputs, run_rules
 from cramplog.thresholds import DEFAULTS, merge
 
 D0 = date(2024, 1, 1)
@@ -83,7 +83,7 @@ def context(
     cramps: list[CrampEvent] | None = None,
     thresholds: dict | None = None,
     today: date | None = None,
-) -> RuleContext:
+) -> RuleInputs:
     from cramplog.metrics.daily import daily_series
 
     # the log-start guard is tested on its own; the tables use short synthetic histories
@@ -95,10 +95,10 @@ def context(
     last = max(f.local_date for f in feats)
     today = today or last
     daily = daily_series(feats, today=today, heat_c=th["general"]["heat_c"])
-    return RuleContext(feats, daily, profile, th, today, cramps or [])
+    return RuleInputs(feats, daily, profile, th, today, cramps or [])
 
 
-def fired(ctx: RuleContext, rule: str) -> list:
+def fired(ctx: RuleInputs, rule: str) -> list:
     return [f for f in run_rules(ctx, only=[rule])]
 
 

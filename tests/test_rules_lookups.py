@@ -1,6 +1,6 @@
 """The rules' fast look-ups against straightforward reference implementations (issue 8).
 
-``RuleContext.prior`` / ``before_day`` / ``prior_values`` bisect a start-sorted list, CR07
+``RuleInputs.prior`` / ``before_day`` / ``prior_values`` bisect a start-sorted list, CR07
 counts heat sessions on a slice, CR02 / CR03 read numpy arrays instead of the frame, and CR04
 works on precomputed rows. Each is compared here, on random histories, with the plain
 definition it replaced (the pre-issue-8 code): same sessions in the same order, same
@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from cramplog.features.compute import SessionFeatures
 from cramplog.metrics.daily import Daily, daily_series, is_heat_session
 from cramplog.model import Finding, Profile
-from cramplog.rules import RULES, RuleContext, run_rules
+from cramplog.rules import RULES, RuleInputs, run_rules
 from cramplog.rules.base import Rule, band
 from cramplog.rules.heat import _heat_count
 from cramplog.rules.pace import expected_pace
@@ -79,11 +79,11 @@ def histories(draw: Any, zones: bool = False) -> list[SessionFeatures]:
     return out
 
 
-def context(feats: list[SessionFeatures], th: dict[str, Any] | None = None) -> RuleContext:
+def context(feats: list[SessionFeatures], th: dict[str, Any] | None = None) -> RuleInputs:
     thresholds = merge({"general.min_history_days": 0, **(th or {})})
     last = max((f.local_date for f in feats), default=date(2024, 3, 1))
     daily = daily_series(feats, today=last, cap=thresholds["CR03"]["cap"])
-    return RuleContext(feats, daily, Profile(name="t"), thresholds, last)
+    return RuleInputs(feats, daily, Profile(name="t"), thresholds, last)
 
 
 # -- the plain definitions -------------------------------------------------------------------
@@ -107,7 +107,7 @@ def ref_before_day(
     return [g for g in feats if lo <= g.local_date < day and (fams is None or g.family in fams)]
 
 
-def ref_heat_count(ctx: RuleContext, day: date, before: SessionFeatures | None) -> int:
+def ref_heat_count(ctx: RuleInputs, day: date, before: SessionFeatures | None) -> int:
     th = ctx.th["CR07"]
     lo = day - timedelta(days=int(th["window_days"]))
     n = 0
@@ -128,7 +128,7 @@ def frame(daily: Daily) -> pd.DataFrame:
     return pd.DataFrame(dict(daily.cols), index=days)
 
 
-def ref_day_rule(ctx: RuleContext, rule: Rule, column: str) -> list[Finding]:
+def ref_day_rule(ctx: RuleInputs, rule: Rule, column: str) -> list[Finding]:
     """CR02 / CR03 as they were: rows of the frame, pandas' sum, mean and std."""
     th = ctx.th[rule.id]
     d = frame(ctx.daily)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from test_cli_analyze import TODAY, add_athlete
 
-from cramplog.analysis.stored import AthleteOutcome, analyze_many
+from cramplog.analysis.batch import analyze_many
+from cramplog.analysis.outcome import AthleteOutcome
 from cramplog.analysis.team import TeamRow, goal_text, team_rows, trend_text
 from cramplog.cli.app import run
 from cramplog.model import SEVERITIES
@@ -59,12 +60,13 @@ def test_twenty_athletes_worst_first(squad: Path, capsys, monkeypatch) -> None:
 
 
 def test_worker_processes_give_the_same_result(squad: Path, monkeypatch) -> None:
+    import cramplog.analysis.batch
     import cramplog.analysis.stored
 
     with Store(squad) as store:
         names = store.athletes()
         serial = analyze_many(store, names, workers=1)
-        monkeypatch.setattr(cramplog.analysis.stored, "POOL_MIN_SESSIONS", 0)
+        monkeypatch.setattr(cramplog.analysis.batch, "POOL_MIN_SESSIONS", 0)
         parallel = analyze_many(store, names, workers=2)
     assert [o.athlete for o in parallel] == names
     assert [o.report for o in parallel] == [o.report for o in serial]

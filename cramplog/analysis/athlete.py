@@ -1,4 +1,4 @@
-"""The analysis entry point: one athlete's sessions and cramps → an ``AthleteReport``.
+"""The analysis entry point: one athlete's sessions and cramps → an ``AthleteAnalysis``.
 
 Pure: no printing, no disk. ``today`` defaults to the last session day so results are
 reproducible; the CLI passes the real date.
@@ -24,7 +24,7 @@ from cramplog.features.compute import (
     estimate_hr_bounds,
 )
 from cramplog.model import FORMAT_RANK, Activity, CrampEvent, Finding, Profile
-from cramplog.rules import RuleContext, run_rules
+from cramplog.rules import RuleInputs, run_rules
 from cramplog.rules.longrun import MARATHON_KM
 from cramplog.thresholds import merge
 
@@ -35,7 +35,7 @@ DUPLICATE_WINDOW_S = 120.0
 
 
 @dataclass
-class AthleteReport:
+class AthleteAnalysis:
     athlete: str
     first_day: date | None
     last_day: date | None
@@ -121,7 +121,7 @@ def analyze_athlete(
     today: date | None = None,
     features: list[SessionFeatures] | None = None,
     hr: HrBounds | None = None,
-) -> AthleteReport:
+) -> AthleteAnalysis:
     """Features → daily series → rules → cramp context, personal statistics, goal readiness.
 
     ``features`` (cached, in ``activities`` order) and ``hr`` (the bounds they were computed
@@ -164,7 +164,7 @@ def analyze_athlete(
         cap=th["CR03"]["cap"],
         decay_per_day=th["CR07"]["decay_per_day"],
     )
-    ctx = RuleContext(feats, daily, profile, th, today, list(cramps))
+    ctx = RuleInputs(feats, daily, profile, th, today, list(cramps))
     findings = run_rules(ctx)
     contexts = cramp_contexts(list(cramps), findings)
     personal = personal_associations(feats, findings, list(cramps))
@@ -192,7 +192,7 @@ def analyze_athlete(
         notes.append(
             f"{personal.events} cramp events logged: personal associations need at least 5"
         )
-    return AthleteReport(
+    return AthleteAnalysis(
         athlete=profile.name,
         first_day=first_day,
         last_day=last_day,

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from cramplog.model import SEVERITIES, Goal
-from cramplog.rules import GoalAssessment, RuleContext, assess_goal
+from cramplog.rules import GoalAssessment, RuleInputs, assess_goal
 
 
 @dataclass
@@ -54,7 +54,7 @@ def pick_goal(goals: list[Goal], today: date) -> Goal | None:
     return max(goals, key=lambda g: g.date) if goals else None
 
 
-def goal_readiness(ctx: RuleContext, goal: Goal) -> GoalReadiness:
+def goal_readiness(ctx: RuleInputs, goal: Goal) -> GoalReadiness:
     as_of = min(ctx.today, goal.date - timedelta(days=1))
     sub = dataclasses.replace(ctx, today=as_of)
     return GoalReadiness(goal, as_of, assess_goal(sub, goal))

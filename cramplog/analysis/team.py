@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from cramplog.analysis.stored import AthleteOutcome
+from cramplog.analysis.outcome import AthleteOutcome
 from cramplog.model import SEVERITIES
 
 

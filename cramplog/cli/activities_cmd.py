@@ -9,7 +9,7 @@ import typer
 from cramplog.cli.common import (
     AthleteOpt,
     DbOpt,
-    Format,
+    OutputFormat,
     OutputOpt,
     open_store,
     resolve_athlete,
@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
 
 def activities_command(
     athlete: AthleteOpt = None,
-    fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="Output format."),
     output: OutputOpt = None,
     db: DbOpt = None,
 ) -> int:
@@ -41,9 +41,9 @@ def activities_command(
 
     tz = profile.tzinfo() if profile is not None else None
     rows: list[dict[str, Any]] = activity_rows(acts, tz)
-    if fmt is Format.json:
+    if fmt is OutputFormat.json:
         write_output(activities_json(rows), output)
-    elif fmt is Format.csv:
+    elif fmt is OutputFormat.csv:
         write_output(activities_csv(rows), output)
     else:
         from cramplog.render.activities import activities_table

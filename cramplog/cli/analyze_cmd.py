@@ -19,7 +19,7 @@ from cramplog.errors import CramplogError, InputError, UsageError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from cramplog.analysis.stored import AthleteOutcome
+    from cramplog.analysis.outcome import AthleteOutcome
     from cramplog.importer.pool import ParsePool
     from cramplog.store import Store
 
@@ -53,7 +53,7 @@ class FailOn(str, Enum):
 
 
 @dataclass
-class ImportOutcome:
+class AthleteImport:
     """Per athlete: files that failed, or an error that stopped the import."""
 
     failed: dict[str, int] = field(default_factory=dict)
@@ -109,8 +109,7 @@ def analyze_command(
     ] = False,
     db: DbOpt = None,
 ) -> int:
-    from cramplog.analysis.stored import default_today
-    from cramplog.journal.since import parse_since
+    from cramplog.journal.since import default_today, parse_since
 
     today = default_today()
     since_day = parse_since(since, today) if since is not None else None
@@ -126,7 +125,7 @@ def analyze_command(
             imported = _import(store, folders, athlete, console)
             names = imported.names
         else:
-            imported = ImportOutcome()
+            imported = AthleteImport()
             names = _stored_names(store, athlete)
         outcomes = _analyze(store, names, imported, since_day, today)
     return _report(outcomes, fmt, output, fail_on, summary, since_day, today, console)
@@ -136,7 +135,7 @@ def analyze_command(
 
 
 def _folders(paths: list[Path], roster: Path | None) -> list[Path]:
-    from cramplog.analysis.stored import athlete_dirs, read_roster
+    from cramplog.importer.roster import athlete_dirs, read_roster
 
     given = list(paths)
     if roster is not None:
@@ -160,7 +159,7 @@ def _stored_names(store: Store, athlete: str | None) -> list[str]:
 
 def _import(
     store: Store, folders: list[Path], athlete: str | None, console: Console
-) -> ImportOutcome:
+) -> AthleteImport:
     """Import each folder on its own, so one athlete's broken files never stop the others.
     The folders share one pool of parse workers."""
     from cramplog.importer.pool import ParsePool
@@ -171,11 +170,11 @@ def _import(
 
 def _import_folders(
     store: Store, folders: list[Path], athlete: str | None, console: Console, pool: ParsePool
-) -> ImportOutcome:
+) -> AthleteImport:
     from cramplog.cli.import_cmd import print_import_summary, run_import
     from cramplog.importer.pipeline import athlete_for_path
 
-    out = ImportOutcome()
+    out = AthleteImport()
     for folder in folders:
         try:
             name = athlete_for_path(folder, athlete)[0]
@@ -201,7 +200,7 @@ def _import_folders(
     return out
 
 
-def _add_name(out: ImportOutcome, name: str) -> None:
+def _add_name(out: AthleteImport, name: str) -> None:
     if name not in out.names:
         out.names.append(name)
 
@@ -209,11 +208,12 @@ def _add_name(out: ImportOutcome, name: str) -> None:
 def _analyze(
     store: Store,
     names: list[str],
-    imported: ImportOutcome,
+    imported: AthleteImport,
     since: date | None,
     today: date,
 ) -> list[AthleteOutcome]:
-    from cramplog.analysis.stored import AthleteOutcome, analyze_many
+    from cramplog.analysis.batch import analyze_many
+    from cramplog.analysis.outcome import AthleteOutcome
 
     todo = [n for n in names if n not in imported.errors]
     # from the store's outcome cache when nothing an outcome depends on changed; without

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from cramplog.store import Store
 
 
-class Format(str, Enum):
+class OutputFormat(str, Enum):
     table = "table"
     json = "json"
     csv = "csv"

@@ -12,7 +12,7 @@ import typer
 from cramplog.cli.common import (
     AthleteOpt,
     DbOpt,
-    Format,
+    OutputFormat,
     OutputOpt,
     err_console,
     open_store,
@@ -312,7 +312,7 @@ def _table(
 )
 def list_command(
     athlete: AthleteOpt = None,
-    fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="Output format."),
     output: OutputOpt = None,
     db: DbOpt = None,
 ) -> int:
@@ -320,9 +320,9 @@ def list_command(
         name = resolve_athlete(store, athlete)
         events, acts, tz = _listed(store, name)
     rows = _rows(events, acts, tz)
-    if fmt is Format.json:
+    if fmt is OutputFormat.json:
         write_output(json.dumps(rows, indent=2, ensure_ascii=False), output)
-    elif fmt is Format.csv:
+    elif fmt is OutputFormat.csv:
         write_output(_csv(rows), output)
     else:
         write_output(_table(rows, events, acts, name), output)

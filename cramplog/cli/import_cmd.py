@@ -12,7 +12,7 @@ from cramplog.cli.common import AthleteOpt, DbOpt, err_console, open_store
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from cramplog.importer.pipeline import ImportReport
+    from cramplog.importer.pipeline import ImportOutcome
     from cramplog.importer.pool import ParsePool
     from cramplog.store import Store
 
@@ -59,7 +59,7 @@ def run_import(
     athlete: str | None,
     console: Console,
     pool: ParsePool | None = None,
-) -> ImportReport:
+) -> ImportOutcome:
     """Import with a progress bar on stderr when it is a terminal. ``pool``: parse workers
     to share with other imports (a squad's folders); one for this call when None."""
     from cramplog.importer.pipeline import import_paths
@@ -83,7 +83,7 @@ def run_import(
         return import_paths(store, paths, athlete=athlete, progress=tick, pool=pool)
 
 
-def print_import_summary(report: ImportReport, console: Console) -> None:
+def print_import_summary(report: ImportOutcome, console: Console) -> None:
     who = ", ".join(report.athletes)
     if report.files_seen == 0 and not report.failed:
         console.print(f"No files found for {who}.")

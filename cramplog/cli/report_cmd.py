@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
-    from cramplog.analysis.athlete import AthleteReport
+    from cramplog.analysis.athlete import AthleteAnalysis
     from cramplog.analysis.team import TeamRow
     from cramplog.store import Store
 
@@ -64,8 +64,7 @@ def report_command(
     ] = None,
     db: DbOpt = None,
 ) -> int:
-    from cramplog.analysis.stored import default_today
-    from cramplog.journal.since import parse_since
+    from cramplog.journal.since import default_today, parse_since
     from cramplog.render.html import render_html
 
     console = err_console()
@@ -94,10 +93,10 @@ def _athletes(
     store: Store, paths: list[Path] | None, athlete: str | None, console: Console
 ) -> list[str]:
     """Import PATHs (team folders expand to their athletes) or pick from the store."""
-    from cramplog.analysis.stored import athlete_dirs
     from cramplog.cli.common import resolve_athlete
     from cramplog.cli.import_cmd import print_import_summary, run_import
     from cramplog.errors import UsageError
+    from cramplog.importer.roster import athlete_dirs
 
     if paths:
         expanded = [p for path in paths for p in athlete_dirs(path)]
@@ -116,14 +115,15 @@ def _athletes(
 
 def _analyse(
     store: Store, names: list[str], since: date | None, today: date
-) -> tuple[list[AthleteReport], list[TeamRow]]:
+) -> tuple[list[AthleteAnalysis], list[TeamRow]]:
     """Each athlete analysed (features through the store's cache); failures become team rows
     with an error instead of stopping the report."""
-    from cramplog.analysis.stored import AthleteOutcome, analyze_stored, overview
+    from cramplog.analysis.outcome import AthleteOutcome, overview
+    from cramplog.analysis.stored import analyze_stored
     from cramplog.analysis.team import team_rows
     from cramplog.errors import CramplogError
 
-    reports: list[AthleteReport] = []
+    reports: list[AthleteAnalysis] = []
     outcomes: list[AthleteOutcome] = []
     for name in names:
         try:

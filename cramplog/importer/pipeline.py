@@ -2,7 +2,7 @@
 (in worker processes when there are enough of them), put local times in the athlete's
 zone, fill gaps from summary CSVs, and store each file in its own transaction.
 
-Nothing here prints: progress goes through a callback and the outcome is an ImportReport.
+Nothing here prints: progress goes through a callback and the outcome is an ImportOutcome.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ Progress = Callable[[int, int], None]
 
 
 @dataclass
-class ImportReport:
+class ImportOutcome:
     """What one import did, for one or more paths."""
 
     athletes: list[str] = field(default_factory=list)
@@ -79,13 +79,13 @@ def import_paths(
     progress: Progress | None = None,
     workers: int | None = None,
     pool: ParsePool | None = None,
-) -> ImportReport:
+) -> ImportOutcome:
     """Import every path; each path is one athlete's files (see ``athlete_for_path``).
 
     The paths share one ``ParsePool``: ``pool`` when given (the caller keeps it for more
     imports), else one made here for this call (``workers`` processes, default: the CPUs).
     """
-    report = ImportReport()
+    report = ImportOutcome()
     with ParsePool(workers) if pool is None else _borrowed(pool) as parse_pool:
         for path in paths:
             _import_one(store, Path(path), athlete, report, progress, parse_pool)
@@ -102,7 +102,7 @@ def _import_one(
     store: Store,
     path: Path,
     explicit: str | None,
-    report: ImportReport,
+    report: ImportOutcome,
     progress: Progress | None,
     pool: ParsePool,
 ) -> None:
@@ -245,7 +245,7 @@ def _store_orphan_rows(
     origin: dict[str, tuple[Entry, str]],
     present: set[str],
     tz: Any,
-    report: ImportReport,
+    report: ImportOutcome,
     fctx: tuple[Profile, Any, str] | None,
 ) -> None:
     """A summary-CSV row whose file is not in the export becomes a session of its own
@@ -266,7 +266,7 @@ def _store_orphan_rows(
 
 
 def _import_cramps(
-    store: Store, athlete: str, entry: Entry, data: bytes, sha: str, tz: Any, report: ImportReport
+    store: Store, athlete: str, entry: Entry, data: bytes, sha: str, tz: Any, report: ImportOutcome
 ) -> None:
     from cramplog.journal.cramps import parse_cramps_csv
 

@@ -14,7 +14,7 @@ from cramplog.errors import InputError
 from cramplog.model import ParseResult
 
 # Extension (lower case, without .gz) -> format name.
-FORMATS = {".fit": "fit", ".gpx": "gpx", ".tcx": "tcx", ".csv": "csv"}
+INPUT_FORMATS = {".fit": "fit", ".gpx": "gpx", ".tcx": "tcx", ".csv": "csv"}
 
 # Files that belong to the athlete folder, not to the activity log.
 PROFILE_NAME = "athlete.toml"
@@ -33,7 +33,7 @@ def detect_format(name: str) -> str | None:
     lower = name.lower()
     if lower.endswith(".gz"):
         lower = lower[:-3]
-    for ext, fmt in FORMATS.items():
+    for ext, fmt in INPUT_FORMATS.items():
         if lower.endswith(ext):
             return fmt
     return None

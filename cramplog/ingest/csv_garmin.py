@@ -48,7 +48,7 @@ from cramplog.ingest.csv_values import (
     M_PER_FT,
     M_PER_MI,
     M_PER_YD,
-    Context,
+    DialectState,
     RowError,
     cell,
     f_to_c,
@@ -122,7 +122,7 @@ def split_unit(key: str) -> tuple[str, str | None]:
     return key, None
 
 
-def make_reader(keys: list[str], ctx: Context) -> Any:
+def make_reader(keys: list[str], ctx: DialectState) -> Any:
     """A row reader when the header is a Garmin Connect activity list, else None."""
     idx: dict[str, int] = {}
     units: dict[str, str | None] = {}
@@ -158,7 +158,7 @@ def make_reader(keys: list[str], ctx: Context) -> Any:
         value = f_to_c(value) if fahrenheit else value
         return in_range(ctx, value, -60, 60, key)
 
-    def read(row: list[str], ctx: Context) -> Activity:
+    def read(row: list[str], ctx: DialectState) -> Activity:
         try:
             start = to_datetime(cell(row, idx["date"]))
         except ValueError as exc:

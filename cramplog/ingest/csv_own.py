@@ -50,7 +50,7 @@ from typing import Any
 from cramplog.ingest.csv_values import (
     M_PER_MI,
     SPORT_NAMES,
-    Context,
+    DialectState,
     RowError,
     cell,
     in_range,
@@ -86,7 +86,7 @@ def column_key(header: str) -> str:
     return re.sub(r"[^0-9a-z]+", "_", header.lower()).strip("_")
 
 
-def make_reader(keys: list[str], ctx: Context) -> Any:
+def make_reader(keys: list[str], ctx: DialectState) -> Any:
     """A row reader when the header is cramplog's own (``start`` and ``sport``), else None."""
     idx: dict[str, int] = {}
     for i, k in enumerate(keys):
@@ -104,7 +104,7 @@ def make_reader(keys: list[str], ctx: Context) -> Any:
     dist_cols = [(idx[k], f, k) for k, f in DISTANCE_FACTORS.items() if k in idx]
     g = idx.get
 
-    def read(row: list[str], ctx: Context) -> Activity:
+    def read(row: list[str], ctx: DialectState) -> Activity:
         try:
             start = to_datetime(cell(row, idx["start"]))
         except ValueError as exc:

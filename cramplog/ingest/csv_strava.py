@@ -29,7 +29,7 @@ from typing import Any
 
 from cramplog.ingest.csv_values import (
     M_PER_MI,
-    Context,
+    DialectState,
     RowError,
     cell,
     in_range,
@@ -63,7 +63,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
 _BY_KEY = {alias: field for field, names in ALIASES.items() for alias in names}
 
 
-def make_reader(keys: list[str], ctx: Context) -> Any:
+def make_reader(keys: list[str], ctx: DialectState) -> Any:
     """A row reader when the header is a Strava activities.csv, else None."""
     pos: dict[str, list[int]] = {}
     for i, key in enumerate(keys):
@@ -122,7 +122,7 @@ def make_reader(keys: list[str], ctx: Context) -> Any:
             ctx.warn(f"Competition: {exc}; read as no")
             return False
 
-    def read(row: list[str], ctx: Context) -> Activity | tuple[str, dict[str, Any]]:
+    def read(row: list[str], ctx: DialectState) -> Activity | tuple[str, dict[str, Any]]:
         sport = to_sport(cell(row, i_type))
         filename = cell(row, i_file).strip()
         if filename:

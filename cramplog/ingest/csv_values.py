@@ -355,7 +355,7 @@ class RowError(ValueError):
 
 
 @dataclass
-class Context:
+class DialectState:
     """What a dialect needs to know about the file besides its header."""
 
     name: str
@@ -411,7 +411,9 @@ def cell(row: list[str], idx: int | None) -> str:
     return row[idx] if idx is not None and idx < len(row) else ""
 
 
-def in_range(ctx: Context, value: float | None, lo: float, hi: float, label: str) -> float | None:
+def in_range(
+    ctx: DialectState, value: float | None, lo: float, hi: float, label: str
+) -> float | None:
     """``value`` when inside [lo, hi]; otherwise ``None`` and a warning."""
     if value is None or lo <= value <= hi:
         return value

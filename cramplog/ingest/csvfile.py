@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from cramplog.errors import InputError
-from cramplog.ingest.csv_values import Context
+from cramplog.ingest.csv_values import DialectState
 from cramplog.model import Activity, ParseResult
 
 # Detailed row warnings kept per file; the rest are counted in one summary line.
@@ -35,7 +35,7 @@ MAX_ROW_WARNINGS = 50
 SEPARATORS = (",", ";", "\t")
 SNIFF_ROWS = 200  # rows looked at to tell a decimal comma from a decimal point
 
-RowReader = Callable[[list[str], Context], "Activity | tuple[str, dict[str, Any]] | None"]
+RowReader = Callable[[list[str], DialectState], "Activity | tuple[str, dict[str, Any]] | None"]
 
 
 def decode(data: bytes) -> str:
@@ -123,7 +123,9 @@ def parse_csv(data: bytes, name: str, *, units: str | None = None) -> ParseResul
     if not text.strip():
         raise InputError(f"{name}: the file is empty")
     sep = sniff_separator(text.lstrip("\r\n"))
-    ctx = Context(name=name, decimal_comma=sep == ";", miles=units in ("mi", "statute", "imperial"))
+    ctx = DialectState(
+        name=name, decimal_comma=sep == ";", miles=units in ("mi", "statute", "imperial")
+    )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
 
     header: list[str] = []

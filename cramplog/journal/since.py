@@ -6,10 +6,11 @@ A look-back counts whole local days back from ``today``, inclusive of today: ``1
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date, timedelta
 
-from cramplog.errors import UsageError
+from cramplog.errors import InputError, UsageError
 
 HINT = "use e.g. 14d, 8w or a date like 2026-04-01"
 
@@ -43,3 +44,14 @@ def parse_since(text: str, today: date) -> date:
     if day > today:
         raise UsageError(f"--since {text!r} is in the future (today is {today.isoformat()})")
     return day
+
+
+def default_today() -> date:
+    """Today in local time; ``CRAMPLOG_TODAY`` (ISO date) pins it for tests and demos."""
+    env = os.environ.get("CRAMPLOG_TODAY")
+    if env:
+        try:
+            return date.fromisoformat(env)
+        except ValueError:
+            raise InputError(f"CRAMPLOG_TODAY={env!r} is not a date (YYYY-MM-DD)") from None
+    return date.today()

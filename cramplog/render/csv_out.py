@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cramplog.analysis.stored import AthleteOutcome
+    from cramplog.analysis.outcome import AthleteOutcome
 
 COLUMNS = (
     "athlete",

@@ -1,6 +1,6 @@
 """The self-contained HTML report: one file, inline SVG charts, no script, no network.
 
-``render_html(reports)`` takes one ``AthleteReport`` per athlete (``cramplog.analysis.athlete``) and
+``render_html(reports)`` takes one ``AthleteAnalysis`` per athlete (``cramplog.analysis.athlete``) and
 returns the whole document. With several athletes the page opens with a team summary table
 whose rows link to each athlete's section (``#athlete-<n>-<name>``).
 
@@ -48,7 +48,7 @@ from cramplog.render.charts import (
 from cramplog.render.html_template import page
 
 if TYPE_CHECKING:
-    from cramplog.analysis.athlete import AthleteReport
+    from cramplog.analysis.athlete import AthleteAnalysis
     from cramplog.analysis.team import TeamRow
 
 SEVERITY_ORDER = {"info": 0, "caution": 1, "warning": 2}
@@ -135,7 +135,7 @@ def _daily(report: Any) -> tuple[list[date], dict[str, list[float | None]]]:
     return daily.dates(), cols
 
 
-def _span(report: AthleteReport, since: date | None = None) -> tuple[date, date] | None:
+def _span(report: AthleteAnalysis, since: date | None = None) -> tuple[date, date] | None:
     """The time axis: first session (or ``since``) to the last day of the daily series."""
     first, last = report.first_day, report.last_day
     daily = report.daily
@@ -162,7 +162,7 @@ def _session_label(f: Any) -> str:
 
 
 def _charts(
-    report: AthleteReport,
+    report: AthleteAnalysis,
     anchor: str,
     marks: list[CrampMark],
     findings: list[Any],
@@ -349,7 +349,7 @@ def _sorted_findings(findings: Sequence[Any]) -> list[Any]:
     return sorted(findings, key=lambda f: (f.date, f.rule, -SEVERITY_ORDER.get(f.severity, 0)))
 
 
-def _findings_table(report: AthleteReport, anchor: str, findings: list[Any]) -> str:
+def _findings_table(report: AthleteAnalysis, anchor: str, findings: list[Any]) -> str:
     findings = _sorted_findings(findings)
     if not findings:
         return '<p class="muted">No findings in this period.</p>'
@@ -378,7 +378,7 @@ def _findings_table(report: AthleteReport, anchor: str, findings: list[Any]) -> 
     )
 
 
-def _cramps_table(marks: list[CrampMark], report: AthleteReport) -> str:
+def _cramps_table(marks: list[CrampMark], report: AthleteAnalysis) -> str:
     if not marks:
         return '<p class="muted">No cramps logged in this period.</p>'
     by_id = {f.activity_id: f for f in report.session_features if f.activity_id is not None}
@@ -431,7 +431,7 @@ def _prep_share(check: Any) -> float | None:
     return None
 
 
-def _goal_section(report: AthleteReport, anchor: str) -> tuple[str, str | None]:
+def _goal_section(report: AthleteAnalysis, anchor: str) -> tuple[str, str | None]:
     readiness = report.goal
     if readiness is None:
         return '<p class="muted">No goal event set (add one to athlete.toml).</p>', None
@@ -484,7 +484,7 @@ def _goal_section(report: AthleteReport, anchor: str) -> tuple[str, str | None]:
     return head + chart + table, chart_id
 
 
-def _personal_section(report: AthleteReport) -> str:
+def _personal_section(report: AthleteAnalysis) -> str:
     p = report.personal
     if not p.shown:
         return (
@@ -521,7 +521,7 @@ def _counts(findings: Sequence[Any]) -> dict[str, int]:
     return out
 
 
-def _notes(report: AthleteReport) -> str:
+def _notes(report: AthleteAnalysis) -> str:
     notes = list(getattr(report, "notes", None) or [])
     if not notes:
         return ""
@@ -530,7 +530,7 @@ def _notes(report: AthleteReport) -> str:
 
 
 def render_athlete(
-    report: AthleteReport, index: int = 1, *, since: date | None = None
+    report: AthleteAnalysis, index: int = 1, *, since: date | None = None
 ) -> tuple[str, list[str]]:
     """One athlete's section and the ids of its charts. ``since`` trims the time axis (the
     numbers themselves still come from the whole history)."""
@@ -612,9 +612,9 @@ def team_table(rows: Sequence[TeamRow], anchors: dict[str, str]) -> str:
     )
 
 
-def default_team_rows(reports: Sequence[AthleteReport]) -> list[TeamRow]:
+def default_team_rows(reports: Sequence[AthleteAnalysis]) -> list[TeamRow]:
     """The summary rows ``cramplog analyze`` shows, built from the reports themselves."""
-    from cramplog.analysis.stored import AthleteOutcome, overview
+    from cramplog.analysis.outcome import AthleteOutcome, overview
     from cramplog.analysis.team import team_rows
 
     return team_rows(
@@ -633,7 +633,7 @@ def _disclaimer() -> str:
 
 
 def render_html(
-    reports: Sequence[AthleteReport],
+    reports: Sequence[AthleteAnalysis],
     *,
     team: Sequence[TeamRow] | None = None,
     since: date | None = None,

@@ -1,6 +1,6 @@
 """``--format json``: ``{"schema_version": 1, "generated_by": …, "athletes": […]}``.
 
-Each ``athletes`` entry is ``AthleteReport.to_dict`` (findings: rule, name, date, severity,
+Each ``athletes`` entry is ``AthleteAnalysis.to_dict`` (findings: rule, name, date, severity,
 session, evidence, grade, message, sources). Athletes who could not be analysed are listed
 under ``errors`` as ``{"athlete", "error"}`` so the ``athletes`` entries keep one shape.
 """
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from cramplog import __version__
 
 if TYPE_CHECKING:
-    from cramplog.analysis.stored import AthleteOutcome
+    from cramplog.analysis.outcome import AthleteOutcome
 
 SCHEMA_VERSION = 1
 

@@ -20,7 +20,7 @@ from xml.etree import ElementTree as ET
 from cramplog.model import SEVERITIES
 
 if TYPE_CHECKING:
-    from cramplog.analysis.stored import AthleteOutcome
+    from cramplog.analysis.outcome import AthleteOutcome
 
 # XML 1.0 forbids most control characters even when escaped.
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -24,7 +24,7 @@ from cramplog.render.table import (
 )
 
 if TYPE_CHECKING:
-    from cramplog.analysis.stored import AthleteOutcome
+    from cramplog.analysis.outcome import AthleteOutcome
     from cramplog.analysis.team import TeamRow
 
 _SPECIAL = re.compile(r"([\\`*\[\]<>|#!])")

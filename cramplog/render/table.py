@@ -18,7 +18,7 @@ from cramplog.analysis.team import goal_text, trend_text
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-    from cramplog.analysis.stored import AthleteOutcome
+    from cramplog.analysis.outcome import AthleteOutcome
     from cramplog.analysis.team import TeamRow
 
 DEFAULT_WIDTH = 100

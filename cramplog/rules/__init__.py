@@ -9,7 +9,7 @@ May import: model, errors, thresholds, features, metrics. Never analysis, render
 from __future__ import annotations
 
 from cramplog.model import Finding, Goal
-from cramplog.rules.base import GoalAssessment, Rule, RuleContext, raise_severity
+from cramplog.rules.base import GoalAssessment, Rule, RuleInputs, raise_severity
 from cramplog.rules.descent import RULE as CR06
 from cramplog.rules.heat import RULE_CR07 as CR07
 from cramplog.rules.heat import RULE_CR11 as CR11
@@ -27,10 +27,10 @@ RULES: dict[str, Rule] = {
     r.id: r for r in (CR01, CR02, CR03, CR04, CR05, CR06, CR07, CR08, CR09, CR10, CR11)
 }
 
-__all__ = ["RULES", "GoalAssessment", "Rule", "RuleContext", "assess_goal", "run_rules"]
+__all__ = ["RULES", "GoalAssessment", "Rule", "RuleInputs", "assess_goal", "run_rules"]
 
 
-def run_rules(ctx: RuleContext, only: list[str] | None = None) -> list[Finding]:
+def run_rules(ctx: RuleInputs, only: list[str] | None = None) -> list[Finding]:
     """All findings (or those of ``only``), CR09's raise applied, sorted by date then rule."""
     out: list[Finding] = []
     for rid, rule in RULES.items():
@@ -42,7 +42,7 @@ def run_rules(ctx: RuleContext, only: list[str] | None = None) -> list[Finding]:
     return out
 
 
-def assess_goal(ctx: RuleContext, goal: Goal) -> list[GoalAssessment]:
+def assess_goal(ctx: RuleInputs, goal: Goal) -> list[GoalAssessment]:
     """Each goal-aware rule's view of ``goal`` as of ``ctx.today``; CR09 raises the flags."""
     out = [r.assess_goal(ctx, goal) for r in RULES.values() if r.assess_goal is not None]
     items = [a for a in out if a is not None]

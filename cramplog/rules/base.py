@@ -85,7 +85,7 @@ class GoalAssessment:
 
 
 @dataclass
-class RuleContext:
+class RuleInputs:
     """Everything a rule may read. ``features`` are sorted by start."""
 
     features: list[SessionFeatures]
@@ -175,8 +175,8 @@ class Rule:
     name: str
     grade: str
     sources: tuple[str, ...]
-    run: Callable[[RuleContext], list[Finding]]
-    assess_goal: Callable[[RuleContext, Goal], GoalAssessment | None] | None = None
+    run: Callable[[RuleInputs], list[Finding]]
+    assess_goal: Callable[[RuleInputs, Goal], GoalAssessment | None] | None = None
     summary: str = ""
 
     @property

@@ -18,7 +18,7 @@ from typing import Any
 
 from cramplog.metrics.daily import FOOT_FAMILIES
 from cramplog.model import Finding, Goal
-from cramplog.rules.base import GoalAssessment, Rule, RuleContext
+from cramplog.rules.base import GoalAssessment, Rule, RuleInputs
 
 FOOT = frozenset(FOOT_FAMILIES)
 
@@ -32,7 +32,7 @@ def _ratio(cur: float | None, ref: float | None) -> tuple[float | None, bool]:
     return cur / ref, False
 
 
-def _run(ctx: RuleContext) -> list[Finding]:
+def _run(ctx: RuleInputs) -> list[Finding]:
     th = ctx.th["CR06"]
     out = []
     for f in ctx.features:
@@ -76,7 +76,7 @@ def _run(ctx: RuleContext) -> list[Finding]:
     return out
 
 
-def _goal(ctx: RuleContext, goal: Goal) -> GoalAssessment:
+def _goal(ctx: RuleInputs, goal: Goal) -> GoalAssessment:
     th = ctx.th["CR06"]
     if goal.descent_m is None:
         return RULE.assessment("unknown", None, "Goal course descent not set", {})

@@ -19,11 +19,11 @@ from typing import Any
 from cramplog.features.compute import SessionFeatures
 from cramplog.metrics.daily import is_heat_session
 from cramplog.model import Finding, Goal
-from cramplog.rules.base import GoalAssessment, Rule, RuleContext, fmt_dur
+from cramplog.rules.base import GoalAssessment, Rule, RuleInputs, fmt_dur
 from cramplog.rules.load import goal_duration
 
 
-def _heat_count(ctx: RuleContext, day: date, before: SessionFeatures | None = None) -> int:
+def _heat_count(ctx: RuleInputs, day: date, before: SessionFeatures | None = None) -> int:
     th = ctx.th["CR07"]
     heat_c = ctx.th["general"]["heat_c"]
     lo = day - timedelta(days=int(th["window_days"]))
@@ -53,7 +53,7 @@ def _severity(temp: float, th: dict[str, float]) -> str | None:
     return None
 
 
-def _cr07(ctx: RuleContext) -> list[Finding]:
+def _cr07(ctx: RuleInputs) -> list[Finding]:
     th = ctx.th["CR07"]
     out = []
     for f in ctx.features:
@@ -82,7 +82,7 @@ def _cr07(ctx: RuleContext) -> list[Finding]:
     return out
 
 
-def _cr07_goal(ctx: RuleContext, goal: Goal) -> GoalAssessment:
+def _cr07_goal(ctx: RuleInputs, goal: Goal) -> GoalAssessment:
     th = ctx.th["CR07"]
     if goal.temperature_c is None:
         return RULE_CR07.assessment("unknown", None, "Goal temperature not set", {})
@@ -113,7 +113,7 @@ def _hot_long(minutes: float, hot_minutes: float | None, th: dict[str, float]) -
     return None
 
 
-def _cr11(ctx: RuleContext) -> list[Finding]:
+def _cr11(ctx: RuleInputs) -> list[Finding]:
     th = ctx.th["CR11"]
     heat_c = ctx.th["general"]["heat_c"]
     out = []
@@ -137,7 +137,7 @@ def _cr11(ctx: RuleContext) -> list[Finding]:
     return out
 
 
-def _cr11_goal(ctx: RuleContext, goal: Goal) -> GoalAssessment:
+def _cr11_goal(ctx: RuleInputs, goal: Goal) -> GoalAssessment:
     th = ctx.th["CR11"]
     heat_c = ctx.th["general"]["heat_c"]
     dur, how = goal_duration(ctx, goal)

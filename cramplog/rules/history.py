@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from cramplog.features.compute import SessionFeatures
 from cramplog.model import CrampEvent, Finding
-from cramplog.rules.base import GoalAssessment, Rule, RuleContext, json_safe, raise_severity
+from cramplog.rules.base import GoalAssessment, Rule, RuleInputs, json_safe, raise_severity
 
 
 def cramp_day(c: CrampEvent) -> date:
@@ -23,7 +23,7 @@ def cramp_day(c: CrampEvent) -> date:
     return c.when.date()
 
 
-def _run(ctx: RuleContext) -> list[Finding]:
+def _run(ctx: RuleInputs) -> list[Finding]:
     by_id: dict[int | None, SessionFeatures] = {
         f.activity_id: f for f in ctx.features if f.activity_id is not None
     }
@@ -81,7 +81,7 @@ def raise_for_history(
     return out
 
 
-def goal_history(ctx: RuleContext) -> GoalAssessment:
+def goal_history(ctx: RuleInputs) -> GoalAssessment:
     earlier = [c for c in ctx.cramps if cramp_day(c) <= ctx.today]
     if not earlier:
         return RULE.assessment("ok", None, "No earlier cramps logged", {"earlier_events": 0})

@@ -11,12 +11,12 @@ from typing import Any
 
 from cramplog.metrics.daily import window_stats
 from cramplog.model import Finding, Goal, sport_family
-from cramplog.rules.base import Rule, RuleContext, band, fmt_dur, fmt_km
+from cramplog.rules.base import Rule, RuleInputs, band, fmt_dur, fmt_km
 
 FAMILY_WORD = {"running": "run", "cycling": "ride", "swimming": "swim"}
 
 
-def _cr01(ctx: RuleContext) -> list[Finding]:
+def _cr01(ctx: RuleInputs) -> list[Finding]:
     th = ctx.th["CR01"]
     out = []
     for f in ctx.features:
@@ -58,7 +58,7 @@ def _cr01(ctx: RuleContext) -> list[Finding]:
     return out
 
 
-def _day_rule(ctx: RuleContext, rule: Rule, column: str) -> list[Finding]:
+def _day_rule(ctx: RuleInputs, rule: Rule, column: str) -> list[Finding]:
     import numpy as np
 
     th = ctx.th[rule.id]
@@ -101,15 +101,15 @@ def _day_rule(ctx: RuleContext, rule: Rule, column: str) -> list[Finding]:
     return out
 
 
-def _cr02(ctx: RuleContext) -> list[Finding]:
+def _cr02(ctx: RuleInputs) -> list[Finding]:
     return _day_rule(ctx, RULE_CR02, "acwr")
 
 
-def _cr03(ctx: RuleContext) -> list[Finding]:
+def _cr03(ctx: RuleInputs) -> list[Finding]:
     return _day_rule(ctx, RULE_CR03, "monotony")
 
 
-def _cr10(ctx: RuleContext) -> list[Finding]:
+def _cr10(ctx: RuleInputs) -> list[Finding]:
     th = ctx.th["CR10"]
     out = []
     for f in ctx.features:
@@ -136,7 +136,7 @@ def _cr10(ctx: RuleContext) -> list[Finding]:
     return out
 
 
-def goal_duration(ctx: RuleContext, goal: Goal) -> tuple[float | None, str]:
+def goal_duration(ctx: RuleInputs, goal: Goal) -> tuple[float | None, str]:
     """The goal's expected duration: its target time, else a Riegel prediction."""
     if goal.target_time_s:
         return goal.target_time_s, "target"
@@ -149,7 +149,7 @@ def goal_duration(ctx: RuleContext, goal: Goal) -> tuple[float | None, str]:
     return None, "unknown"
 
 
-def _cr10_goal(ctx: RuleContext, goal: Goal) -> Any:
+def _cr10_goal(ctx: RuleInputs, goal: Goal) -> Any:
     th = ctx.th["CR10"]
     dur, how = goal_duration(ctx, goal)
     if dur is None:

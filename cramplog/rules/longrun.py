@@ -16,12 +16,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from cramplog.model import Finding, Goal, sport_family
-from cramplog.rules.base import GoalAssessment, Rule, RuleContext, fmt_km
+from cramplog.rules.base import GoalAssessment, Rule, RuleInputs, fmt_km
 
 MARATHON_KM = 42.195
 
 
-def _assess(ctx: RuleContext, goal: Goal, end: date) -> tuple[str | None, str, dict[str, Any]]:
+def _assess(ctx: RuleInputs, goal: Goal, end: date) -> tuple[str | None, str, dict[str, Any]]:
     """(severity, message, evidence) from the 70 days before ``end`` (exclusive)."""
     th = ctx.th["CR05"]
     assert goal.distance_km
@@ -59,7 +59,7 @@ def _assess(ctx: RuleContext, goal: Goal, end: date) -> tuple[str | None, str, d
     return sev, msg, ev
 
 
-def _run(ctx: RuleContext) -> list[Finding]:
+def _run(ctx: RuleInputs) -> list[Finding]:
     th = ctx.th["CR05"]
     out = []
     for f in ctx.features:
@@ -98,7 +98,7 @@ def _run(ctx: RuleContext) -> list[Finding]:
     return out
 
 
-def _goal(ctx: RuleContext, goal: Goal) -> GoalAssessment:
+def _goal(ctx: RuleInputs, goal: Goal) -> GoalAssessment:
     if not goal.distance_km:
         return RULE.assessment("unknown", None, "Goal distance not set", {})
     sev, msg, ev = _assess(ctx, goal, ctx.today + timedelta(days=1))

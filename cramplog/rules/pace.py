@@ -15,7 +15,7 @@ from typing import Any
 
 from cramplog.features.compute import SessionFeatures
 from cramplog.model import Finding, Goal, sport_family
-from cramplog.rules.base import Rule, RuleContext, band, fmt_dur, fmt_pace
+from cramplog.rules.base import Rule, RuleInputs, band, fmt_dur, fmt_pace
 
 # A usable session's numbers: (session, pace s/km, distance m, duration s).
 Usable = tuple[SessionFeatures, float, float, float]
@@ -72,7 +72,7 @@ def _expected(
 
 
 def predicted_time(
-    ctx: RuleContext, family: str, distance_m: float, day: date
+    ctx: RuleInputs, family: str, distance_m: float, day: date
 ) -> tuple[float | None, dict[str, Any]]:
     """Predicted duration (s) for ``distance_m`` from the 12 weeks before and including ``day``."""
     th = ctx.th["CR04"]
@@ -82,7 +82,7 @@ def predicted_time(
     return (exp * distance_m / 1000.0 if exp else None), ev
 
 
-def _run(ctx: RuleContext) -> list[Finding]:
+def _run(ctx: RuleInputs) -> list[Finding]:
     th = ctx.th["CR04"]
     min_km = th["min_session_km"]
     rows = {id(g): _row(g, min_km) for g in ctx.features}
@@ -116,7 +116,7 @@ def _run(ctx: RuleContext) -> list[Finding]:
     return out
 
 
-def _goal(ctx: RuleContext, goal: Goal) -> Any:
+def _goal(ctx: RuleInputs, goal: Goal) -> Any:
     th = ctx.th["CR04"]
     if not goal.distance_km:
         return RULE.assessment("unknown", None, "Goal distance not set", {})

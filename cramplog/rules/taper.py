@@ -16,13 +16,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from cramplog.model import Finding, Goal, sport_family
-from cramplog.rules.base import GoalAssessment, Rule, RuleContext
+from cramplog.rules.base import GoalAssessment, Rule, RuleInputs
 
 BASELINE_DAYS = 42
 MIN_ELAPSED_DAYS = 4
 
 
-def _gaps(ctx: RuleContext) -> list[Finding]:
+def _gaps(ctx: RuleInputs) -> list[Finding]:
     th = ctx.th["CR08"]
     d = ctx.arrays()
     if d.n == 0:
@@ -63,7 +63,7 @@ def _gaps(ctx: RuleContext) -> list[Finding]:
     return out
 
 
-def _frequency(ctx: RuleContext, goal: Goal, end: date) -> tuple[str, dict[str, Any]] | None:
+def _frequency(ctx: RuleInputs, goal: Goal, end: date) -> tuple[str, dict[str, Any]] | None:
     """(status, evidence) for the taper window [goal − 14, end) against the baseline."""
     th = ctx.th["CR08"]
     fam = frozenset({sport_family(goal.sport)})
@@ -87,7 +87,7 @@ def _frequency(ctx: RuleContext, goal: Goal, end: date) -> tuple[str, dict[str, 
     return ("flag" if drop >= th["frequency_drop"] else "ok"), ev
 
 
-def _run(ctx: RuleContext) -> list[Finding]:
+def _run(ctx: RuleInputs) -> list[Finding]:
     out = _gaps(ctx)
     last = ctx.features[-1].local_date if ctx.features else None
     for goal in ctx.profile.goals:
@@ -105,7 +105,7 @@ def _run(ctx: RuleContext) -> list[Finding]:
     return out
 
 
-def _goal(ctx: RuleContext, goal: Goal) -> GoalAssessment:
+def _goal(ctx: RuleInputs, goal: Goal) -> GoalAssessment:
     res = _frequency(ctx, goal, min(goal.date, ctx.today + timedelta(days=1)))
     if res is None:
         return RULE.assessment(

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from cramplog.errors import StoreError
-from cramplog.store.schema import _MIGRATIONS, _SCHEMA, SCHEMA_VERSION
+from cramplog.store.schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION
 
 
 def default_db_path() -> Path:
@@ -86,7 +86,7 @@ class StoreBase:
             return
         self._set_wal()
         with self.transaction():
-            for statement in _SCHEMA.split(";"):
+            for statement in SCHEMA.split(";"):
                 if statement.strip():
                     self.conn.execute(statement)
             self.conn.execute(
@@ -98,7 +98,7 @@ class StoreBase:
         """Apply the migrations after ``version`` in one transaction (all or nothing)."""
         with self.transaction():
             for v in range(version, SCHEMA_VERSION):
-                for statement in _MIGRATIONS.get(v, ()):
+                for statement in MIGRATIONS.get(v, ()):
                     self.conn.execute(statement)
             self.conn.execute(
                 "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)

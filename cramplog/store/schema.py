@@ -6,7 +6,7 @@ SCHEMA_VERSION = 3
 
 # One cached analysis outcome per athlete (see store/outcomes.py): the key it was computed
 # under and the zlib-compressed JSON of the outcome.
-_OUTCOMES_TABLE = """CREATE TABLE IF NOT EXISTS outcomes (
+OUTCOMES_TABLE = """CREATE TABLE IF NOT EXISTS outcomes (
     athlete_id INTEGER PRIMARY KEY REFERENCES athletes(id),
     key TEXT NOT NULL,
     payload BLOB NOT NULL,
@@ -14,12 +14,12 @@ _OUTCOMES_TABLE = """CREATE TABLE IF NOT EXISTS outcomes (
 )"""
 
 # Steps that bring an older store up to date, by the version they upgrade from.
-_MIGRATIONS: dict[int, tuple[str, ...]] = {
+MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: ("ALTER TABLE cramps ADD COLUMN source TEXT",),  # which cramps.csv an event came from
-    2: (_OUTCOMES_TABLE,),  # the cached analysis outcome per athlete
+    2: (OUTCOMES_TABLE,),  # the cached analysis outcome per athlete
 }
 
-_SCHEMA = """
+SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS athletes (
     id INTEGER PRIMARY KEY,
@@ -73,4 +73,4 @@ CREATE TABLE IF NOT EXISTS cramps (
 );
 """
 
-_SCHEMA += _OUTCOMES_TABLE + ";\n"
+SCHEMA += OUTCOMES_TABLE + ";\n"

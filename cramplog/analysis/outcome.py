@@ -1,0 +1,123 @@
+"""One athlete's analysis as plain, picklable data (``AthleteOutcome``): the JSON document
+every text format renders, and the overview figures the summary and the headers show.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from cramplog.model import SEVERITIES
+
+if TYPE_CHECKING:
+    from cramplog.analysis.athlete import AthleteAnalysis
+    from cramplog.analysis.stored import FeatureStats
+
+# CTL trend: now vs this many days earlier.
+TREND_DAYS = 28
+
+
+def _no_stats() -> FeatureStats:
+    from cramplog.analysis.stored import FeatureStats
+
+    return FeatureStats()
+
+
+@dataclass
+class AthleteOutcome:
+    """One athlete's result as plain, picklable data, for renderers and the team summary.
+
+    ``report`` is ``AthleteAnalysis.to_dict`` (the JSON ``athletes`` entry); ``overview`` holds
+    the figures the summary and the human-readable formats need beyond it. ``error`` is set
+    (and ``report`` is None) when the athlete could not be analysed. ``cached`` is set when
+    it came from the store's outcome cache (``stats`` then counts nothing).
+    """
+
+    athlete: str
+    report: dict[str, Any] | None = None
+    overview: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    files_failed: int = 0
+    stats: FeatureStats = field(default_factory=_no_stats)
+    cached: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.report is not None
+
+
+def overview(report: AthleteAnalysis, since: date | None, today: date | None) -> dict[str, Any]:
+    """The plain figures the summary row and the human-readable header show."""
+    from cramplog.render.sparkline import weekly_series
+
+    daily = report.daily
+    ctl_now = ctl_then = None
+    if daily is not None and len(daily) and "ctl" in daily:
+        end = daily.day(-1)
+        ctl_now = _finite(daily["ctl"][-1])
+        then = end - timedelta(days=TREND_DAYS)
+        if then >= daily.day(0):
+            ctl_then = _finite(daily.asof(then, "ctl"))
+    sessions = list(report.session_features or [])
+    in_window = [s for s in sessions if since is None or s.local_date >= since]
+    findings = [f for f in report.findings if since is None or f.date >= since]
+    counts = {s: 0 for s in SEVERITIES}
+    for f in findings:
+        counts[f.severity] = counts.get(f.severity, 0) + 1
+    worst = _worst(findings)
+    cramps = [c for c in report.cramps if since is None or c.local_date >= since]
+    hr = report.hr
+    return {
+        "athlete": report.athlete,
+        "first_day": _iso(report.first_day),
+        "last_day": _iso(report.last_day),
+        "since": _iso(since),
+        "today": _iso(today),
+        "sessions": len(sessions),
+        "sessions_in_window": len(in_window),
+        "km_in_window": round(
+            sum((s.distance_m or 0.0) for s in in_window if s.family == "running") / 1000.0, 1
+        ),
+        "ctl_now": ctl_now,
+        "ctl_then": ctl_then,
+        "trend_days": TREND_DAYS,
+        "hr_max": hr.hr_max if hr else None,
+        "hr_rest": hr.hr_rest if hr else None,
+        "hr_estimated": bool(hr.estimated) if hr else None,
+        "hr_note": hr.note if hr else "",
+        "counts": counts,
+        "worst": worst,
+        "cramps_in_window": len(cramps),
+        "cramps_total": len(report.cramps),
+        "notes": list(report.notes),
+        "weekly": weekly_series(report),
+    }
+
+
+def _worst(findings: Sequence[Any]) -> dict[str, Any] | None:
+    from cramplog.model import severity_rank
+
+    best = None
+    for f in findings:
+        key = (severity_rank(f.severity), f.date)
+        if best is None or key > best[0]:
+            best = (key, f)
+    if best is None:
+        return None
+    f = best[1]
+    return {"rule": f.rule, "name": f.name, "severity": f.severity, "date": f.date.isoformat()}
+
+
+def _finite(x: Any) -> float | None:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return round(v, 1) if math.isfinite(v) else None
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d is not None else None
