@@ -25,7 +25,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from cramplog.render.html import CHARTS, athlete_anchor, render_html
+from cramplog.render.html import athlete_anchor, render_html
+from cramplog.render.html_charts import CHARTS
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,8 @@ from cramplog.analysis.athlete import AthleteAnalysis, analyze_athlete
 from cramplog.journal.cramps import link_cramps
 from cramplog.model import Activity, CrampEvent, Goal, Profile
 from cramplog.render.disclaimer import DISCLAIMER, WARNING_SIGNS
-from cramplog.render.html import CHARTS, athlete_anchor, render_athlete, render_html
+from cramplog.render.html import athlete_anchor, render_athlete, render_html
+from cramplog.render.html_charts import CHARTS
 
 HOSTILE = "<script>alert(1)</script>"
 START = date(2026, 1, 5)

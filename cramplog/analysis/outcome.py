@@ -51,7 +51,7 @@ class AthleteOutcome:
 
 def overview(report: AthleteAnalysis, since: date | None, today: date | None) -> dict[str, Any]:
     """The plain figures the summary row and the human-readable header show."""
-    from cramplog.render.sparkline import weekly_series
+    from cramplog.analysis.weekly import weekly_series
 
     daily = report.daily
     ctl_now = ctl_then = None

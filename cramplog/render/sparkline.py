@@ -71,30 +71,6 @@ def _fmt(x: float | None) -> str:
     return "–" if x is None else f"{x:,.0f}"
 
 
-def weekly_series(report: Any) -> dict[str, Any] | None:
-    """An athlete report's weekly load, descent and cramp counts as plain, picklable data
-    (what ``sparkline_lines`` draws); None when there are no sessions."""
-    from cramplog.render.charts import cramp_days, report_features, weekly_totals
-
-    features = report_features(report)
-    if not features:
-        return None
-    weeks = weekly_totals(features, report.first_day, report.last_day)
-    if not weeks:
-        return None
-    cramps = [0] * len(weeks)
-    for day in cramp_days(report):
-        for i, w in enumerate(weeks):
-            if w.start <= day <= w.end:
-                cramps[i] += 1
-    return {
-        "first_week": weeks[0].start.isoformat(),
-        "load": [_clean(w.load) for w in weeks],
-        "descent_m": [_clean(w.descent_m) if w.sessions else None for w in weeks],
-        "cramps": cramps,
-    }
-
-
 def weekly_sparklines(report: Any, width: int | None = None) -> list[str]:
     """Labelled lines for the terminal: weekly load, weekly descent, weeks with a cramp.
 
@@ -102,12 +78,14 @@ def weekly_sparklines(report: Any, width: int | None = None) -> list[str]:
     included); ``None`` means one character per week. Returns ``[]`` when there are no
     sessions or the width is too small to be useful.
     """
+    from cramplog.analysis.weekly import weekly_series
+
     series = weekly_series(report)
     return [] if series is None else sparkline_lines(series, width)
 
 
 def sparkline_lines(series: dict[str, Any], width: int | None = None) -> list[str]:
-    """The lines of ``weekly_sparklines`` from ``weekly_series`` data."""
+    """The lines of ``weekly_sparklines`` from ``cramplog.analysis.weekly.weekly_series`` data."""
     load = list(series["load"])
     descent = list(series["descent_m"])
     cramp_weeks = [float(c) for c in series["cramps"]]
