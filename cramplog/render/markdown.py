@@ -1,6 +1,6 @@
-"""The analyze report as Markdown: the same content as the terminal table, for notes, issues
-and pull-request comments. Text from files (names, titles) is escaped so it cannot inject
-Markdown or HTML."""
+"""The analyze report as Markdown: the same content as the terminal table (team summary
+included), for notes, issues and pull-request comments. Text from files (names, titles) is
+escaped so it cannot inject Markdown or HTML."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from cramplog.analysis.team import trend_text
-from cramplog.render.table import (
+from cramplog.render.report_text import (
     WINDOW_LABELS,
+    athlete_text,
     context_text,
+    counts_text,
     cramp_session_text,
     cramp_text,
     findings_by_date,
@@ -21,6 +23,7 @@ from cramplog.render.table import (
     period_text,
     personal_missing_text,
     sessions_text,
+    worst_text,
 )
 
 if TYPE_CHECKING:
@@ -29,6 +32,7 @@ if TYPE_CHECKING:
 
 _SPECIAL = re.compile(r"([\\`*\[\]<>|#!])")
 SEVERITY_MARK = {"warning": "**warning**", "caution": "*caution*", "info": "info"}
+TEAM_COLUMNS = ("athlete", "sessions", "CTL 4 wk → now", "worst finding", "W/C/I", "cramps", "goal")
 
 
 def md_cell(value: object) -> str:
@@ -139,6 +143,33 @@ def athlete_markdown(outcome: AthleteOutcome) -> str:
     return "\n".join(lines) + "\n"
 
 
+def team_markdown(rows: Sequence[TeamRow], window: str = "") -> str:
+    title = f"## Team summary ({len(rows)} athletes{', ' + window if window else ''})"
+    lines = [title, "", "| " + " | ".join(TEAM_COLUMNS) + " |", "|" + "---|" * len(TEAM_COLUMNS)]
+    for r in rows:
+        if r.error is not None:
+            cells = [r.athlete, f"**error: {md_cell(r.error)}**", "", "", "", "", ""]
+            lines.append(
+                "| "
+                + " | ".join(md_cell(cells[0]) if i == 0 else c for i, c in enumerate(cells))
+                + " |"
+            )
+            continue
+        cells = [
+            athlete_text(r),
+            str(r.sessions if r.sessions is not None else "–"),
+            r.trend,
+            worst_text(r),
+            counts_text(r),
+            str(r.cramps if r.cramps is not None else "–"),
+            r.goal,
+        ]
+        lines.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
+    lines.append("")
+    lines.append("W/C/I: warning / caution / info findings in the window.")
+    return "\n".join(lines) + "\n"
+
+
 def disclaimer_markdown() -> str:
     from cramplog.render.disclaimer import DISCLAIMER, WARNING_SIGNS
 
@@ -154,8 +185,6 @@ def render_markdown(
     window: str = "",
     summary_only: bool = False,
 ) -> str:
-    from cramplog.render.team import team_markdown
-
     parts = ["# cramplog analysis", ""]
     if window:
         parts += [f"Period reported: {window}.", ""]

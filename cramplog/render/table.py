@@ -1,5 +1,6 @@
-"""The terminal report of ``cramplog analyze`` (rich): overview, findings by date, the cramp
-timeline, personal associations, goal readiness, and the disclaimer with the warning signs.
+"""The terminal report of ``cramplog analyze`` (rich): the team summary, then per athlete the
+overview, findings by date, the cramp timeline, personal associations and goal readiness, and
+the disclaimer with the warning signs.
 
 Pure functions of ``AthleteOutcome`` data returning text. Width is fixed by the caller (the
 CLI uses the terminal's width, or 100 columns when stdout is not a terminal); colour only
@@ -10,10 +11,24 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from cramplog.analysis.team import goal_text, trend_text
+from cramplog.analysis.team import trend_text
+from cramplog.render.report_text import (
+    WINDOW_LABELS,
+    athlete_text,
+    context_text,
+    counts_text,
+    cramp_session_text,
+    cramp_text,
+    findings_by_date,
+    goal_header,
+    hr_text,
+    local_time,
+    period_text,
+    personal_missing_text,
+    sessions_text,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -23,7 +38,10 @@ if TYPE_CHECKING:
 
 DEFAULT_WIDTH = 100
 SEVERITY_STYLE = {"warning": "bold red", "caution": "yellow", "info": "cyan"}
-WINDOW_LABELS = {"in_session": "in session", "days_0_7": "0–7 d", "days_8_42": "8–42 d"}
+# The team summary: under NARROW columns the trend and goal columns are left out.
+NARROW = 90
+NARROW_DROPS = ("CTL 4 wk → now", "goal")
+RICH_COLUMNS = ("athlete", "sess.", "CTL 4 wk → now", "worst finding", "W/C/I", "cramps", "goal")
 
 
 def make_console(buf: io.StringIO, width: int, color: bool) -> Console:
@@ -38,88 +56,6 @@ def make_console(buf: io.StringIO, width: int, color: bool) -> Console:
         emoji=False,
         legacy_windows=False,
     )
-
-
-# -- small texts shared with the Markdown renderer ----------------------------------------
-
-
-def hr_text(ov: dict[str, Any]) -> str:
-    mx, rest = ov.get("hr_max"), ov.get("hr_rest")
-    mx_s = "?" if mx is None else f"{mx:.0f}"
-    rest_s = "?" if rest is None else f"{rest:.0f}"
-    how = "estimated" if ov.get("hr_estimated") else "from the profile"
-    return f"HR max {mx_s} / rest {rest_s} bpm ({how})"
-
-
-def period_text(ov: dict[str, Any]) -> str:
-    return f"{ov.get('first_day') or '?'} … {ov.get('last_day') or '?'}"
-
-
-def sessions_text(ov: dict[str, Any]) -> str:
-    total = ov.get("sessions", 0)
-    if ov.get("since"):
-        return f"{ov.get('sessions_in_window', 0)} since {ov['since']} ({total} in all)"
-    return str(total)
-
-
-def local_time(iso: str | None, like: str | None = None) -> str:
-    """An ISO instant as local ``YYYY-MM-DD HH:MM`` (in ``like``'s offset when given)."""
-    if not iso:
-        return "–"
-    try:
-        dt = datetime.fromisoformat(iso)
-        if like:
-            ref = datetime.fromisoformat(like)
-            if ref.tzinfo is not None and dt.tzinfo is not None:
-                dt = dt.astimezone(ref.tzinfo)
-    except ValueError:
-        return iso
-    return dt.strftime("%Y-%m-%d %H:%M")
-
-
-def cramp_text(c: dict[str, Any]) -> str:
-    parts = [c.get("muscle") or "?"]
-    if c.get("side"):
-        parts.append(c["side"])
-    if c.get("severity") is not None:
-        parts.append(f"severity {c['severity']}")
-    if c.get("timing"):
-        parts.append(c["timing"])
-    return ", ".join(parts)
-
-
-def cramp_session_text(c: dict[str, Any]) -> str:
-    s = c.get("session")
-    if not s:
-        return "no session linked"
-    return f"{s.get('sport', '?')} {local_time(s.get('start'), c.get('when'))}"
-
-
-def context_text(ids: Sequence[str]) -> str:
-    return ", ".join(ids) if ids else "–"
-
-
-def personal_missing_text(personal: dict[str, Any]) -> str:
-    from cramplog.model import PERSONAL_MIN_EVENTS
-
-    return (
-        f"Personal associations need ≥ {PERSONAL_MIN_EVENTS} logged cramps; "
-        f"{personal.get('events', 0)} so far."
-    )
-
-
-def goal_header(report: dict[str, Any], ov: dict[str, Any]) -> str:
-    goal = report.get("goal")
-    if not goal:
-        return "No goal in the profile (add [[goals]] to athlete.toml for a readiness check)."
-    return f"{goal.get('date')} {goal_text(goal, ov.get('today'))} (as of {goal.get('as_of')})"
-
-
-def findings_by_date(findings: Sequence[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for f in findings:
-        groups.setdefault(f["date"], []).append(f)
-    return sorted(groups.items())
 
 
 # -- rich renderables ----------------------------------------------------------------------
@@ -261,6 +197,54 @@ def goal_renderable(outcome: AthleteOutcome) -> RenderableType:
     return Group(head, table)
 
 
+def team_renderable(rows: Sequence[TeamRow], window: str = "", width: int = 100) -> RenderableType:
+    """The summary table; under ``NARROW`` columns the trend and goal columns are left out."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    title = f"Team summary: {len(rows)} athlete(s)"
+    if window:
+        title += f", {window}"
+    table = Table(title=title, title_justify="left", expand=True)
+    # fixed-width figures never wrap; names, the worst rule and the goal fold into the rest
+    worst_w = max([len(r.worst or "none") for r in rows] + [len("worst finding")])
+    columns = [c for c in RICH_COLUMNS if width >= NARROW or c not in NARROW_DROPS]
+    for col in columns:
+        if col == "worst finding":
+            table.add_column(col, overflow="fold", min_width=min(worst_w, 24))
+        elif col in ("athlete", "goal"):
+            # the goal takes the width that is left; long names fold rather than being cut
+            table.add_column(col, overflow="fold", ratio=1 if col == "goal" else None)
+        else:
+            right = col in ("sess.", "cramps")
+            table.add_column(col, justify="right" if right else "left", no_wrap=True)
+    for r in rows:
+        if r.error is not None:
+            cells: dict[str, Any] = {
+                "athlete": r.athlete,
+                "sess.": "–",
+                "worst finding": Text("not analysed", style="bold red"),
+            }
+        else:
+            style = SEVERITY_STYLE.get(r.worst_severity or "", "")
+            cells = {
+                "athlete": athlete_text(r),
+                "sess.": str(r.sessions if r.sessions is not None else "–"),
+                "CTL 4 wk → now": r.trend,
+                "worst finding": Text(r.worst or "none", style=style),
+                "W/C/I": counts_text(r),
+                "cramps": str(r.cramps if r.cramps is not None else "–"),
+                "goal": Text(r.goal),
+            }
+        table.add_row(*(cells.get(c, "") for c in columns))
+    errors = [r for r in rows if r.error is not None]
+    if not errors:
+        return table
+    lines = [Text(f"not analysed: {r.athlete}: {r.error}", style="red") for r in errors]
+    return Group(table, *lines)
+
+
 def disclaimer_renderable() -> RenderableType:
     from rich.console import Group
     from rich.text import Text
@@ -320,8 +304,6 @@ def render_table(
     """The whole terminal report: the team summary (when given), each athlete's details
     (unless ``summary_only``), then the disclaimer once."""
     from rich.text import Text
-
-    from cramplog.render.team import team_renderable
 
     buf = io.StringIO()
     console = make_console(buf, width, color)
