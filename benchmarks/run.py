@@ -463,8 +463,8 @@ def bench_reference(folder: Path, fraction: float) -> dict[str, Any]:
 
 def bench_fast_inprocess(folder: Path) -> dict[str, Any]:
     """cramplog's own adapters on the same files in this one process (no pool, no store)."""
-    from cramplog.ingest import parse_bytes
     from cramplog.ingest.fit import decode_fit
+    from cramplog.ingest.read import parse_bytes
 
     files = activity_files(folder)
     blobs = [(p, p.read_bytes()) for p in files]

@@ -26,8 +26,8 @@ from conftest import REALDATA, realdata_files
 
 from cramplog.errors import InputError
 from cramplog.ingest import fit as fitmod
-from cramplog.ingest import parse_bytes
 from cramplog.ingest.fitmessages import FitMessages
+from cramplog.ingest.read import parse_bytes
 from cramplog.model import SPORTS, STREAM_CHANNELS, ParseResult
 
 SLOW = os.environ.get("CRAMPLOG_SLOW") == "1"

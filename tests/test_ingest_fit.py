@@ -15,7 +15,6 @@ import pytest
 from conftest import realdata_files
 
 from cramplog.errors import InputError
-from cramplog.ingest import parse_bytes
 from cramplog.ingest.fit import (
     decode_fit,
     elevation_gain_m,
@@ -24,6 +23,7 @@ from cramplog.ingest.fit import (
     stream_descent_m,
 )
 from cramplog.ingest.fitmessages import decode_fitparse
+from cramplog.ingest.read import parse_bytes
 from cramplog.model import SPORTS, STREAM_CHANNELS, ParseResult
 
 FIT_FILES = realdata_files("fit", "*.fit", "*.FIT", "*.fit.gz")

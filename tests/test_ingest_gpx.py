@@ -12,8 +12,9 @@ import pytest
 from conftest import REALDATA, realdata_files
 
 from cramplog.errors import InputError
-from cramplog.ingest import geo, parse_bytes
+from cramplog.ingest import geo
 from cramplog.ingest.gpx import parse_gpx, parse_time, sport_from_type
+from cramplog.ingest.read import parse_bytes
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gpx"
 GPX_FILES = realdata_files("gpx", "*.gpx")

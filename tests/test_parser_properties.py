@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from test_hostile_fit import SLOW, assert_sane, outcome
 
 from cramplog.errors import InputError
-from cramplog.ingest import parse_bytes
+from cramplog.ingest.read import parse_bytes
 from cramplog.model import ParseResult
 from cramplog.samplegen.fitwriter import fit_crc
 

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cramplog.errors import InputError
-from cramplog.ingest import parse_bytes
+from cramplog.ingest.read import parse_bytes
 from cramplog.model import ParseResult
 
 GPX_HEAD = '<gpx version="1.1" creator="x" xmlns="http://www.topografix.com/GPX/1/1">'
