@@ -593,10 +593,11 @@ def bench_realdata(root: Path, repeat: int, max_bytes: int | None) -> dict[str, 
         "fast_speedup": round(t_fitparse / t_fast, 1) if t_fast > 0 else None,
     }
 
-    # GPX: the fast iterparse reader, the whole adapter, and gpxpy.parse
+    # GPX: the element reader (gpx_elements), the whole adapter, and gpxpy.parse
     from cramplog.ingest import gpx as gpx_mod
+    from cramplog.ingest import gpx_elements
 
-    read_fast: Callable[..., Any] | None = getattr(gpx_mod, "_read_fast", None)
+    read_fast: Callable[..., Any] | None = gpx_elements.read_tracks
     gpx_files = gpx_ok = pts = 0
     skipped: list[str] = []
     t_reader = t_adapter = t_gpxpy = 0.0
