@@ -890,7 +890,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "git": {
             "commit": git("rev-parse", "--short", "HEAD"),
             "fitfast_commit": git(
-                "log", "-1", "--format=%h %s", "--", "cramplog/ingest/fit_fast.py"
+                "log",
+                "-1",
+                "--format=%h %s",
+                "--",
+                "cramplog/ingest/fit_fast.py",
+                "cramplog/ingest/fit_fast_walk.py",
+                "cramplog/ingest/fit_fast_columns.py",
             ),
             "dirty": git("status", "--porcelain", "--", "cramplog"),
         },
