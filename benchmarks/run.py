@@ -463,8 +463,8 @@ def bench_reference(folder: Path, fraction: float) -> dict[str, Any]:
 
 def bench_fast_inprocess(folder: Path) -> dict[str, Any]:
     """cramplog's own adapters on the same files in this one process (no pool, no store)."""
-    from cramplog.ingest import parse_bytes
     from cramplog.ingest.fit import decode_fit
+    from cramplog.ingest.read import parse_bytes
 
     files = activity_files(folder)
     blobs = [(p, p.read_bytes()) for p in files]
@@ -593,10 +593,11 @@ def bench_realdata(root: Path, repeat: int, max_bytes: int | None) -> dict[str, 
         "fast_speedup": round(t_fitparse / t_fast, 1) if t_fast > 0 else None,
     }
 
-    # GPX: the fast iterparse reader, the whole adapter, and gpxpy.parse
+    # GPX: the element reader (gpx_elements), the whole adapter, and gpxpy.parse
     from cramplog.ingest import gpx as gpx_mod
+    from cramplog.ingest import gpx_elements
 
-    read_fast: Callable[..., Any] | None = getattr(gpx_mod, "_read_fast", None)
+    read_fast: Callable[..., Any] | None = gpx_elements.read_tracks
     gpx_files = gpx_ok = pts = 0
     skipped: list[str] = []
     t_reader = t_adapter = t_gpxpy = 0.0
@@ -889,7 +890,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "git": {
             "commit": git("rev-parse", "--short", "HEAD"),
             "fitfast_commit": git(
-                "log", "-1", "--format=%h %s", "--", "cramplog/ingest/fit_fast.py"
+                "log",
+                "-1",
+                "--format=%h %s",
+                "--",
+                "cramplog/ingest/fit_fast.py",
+                "cramplog/ingest/fit_fast_walk.py",
+                "cramplog/ingest/fit_fast_columns.py",
             ),
             "dirty": git("status", "--porcelain", "--", "cramplog"),
         },

@@ -19,8 +19,8 @@ import atheris
 
 with atheris.instrument_imports(include=["cramplog"]):
     from cramplog.errors import InputError
-    from cramplog.ingest import parse_bytes
     from cramplog.ingest.fit_fast import FastPathUnsupported, decode_fast
+    from cramplog.ingest.read import parse_bytes
     from cramplog.model import ParseResult
 
 STRICT_FAST = os.environ.get("FUZZ_FIT_STRICT_FAST") == "1"

@@ -39,7 +39,7 @@ def _device_sessions(path: Path) -> list[dict]:
 def test_features_match_the_device_summary(path: Path) -> None:
     from cramplog.errors import InputError
     from cramplog.features.compute import HrBounds, compute_features
-    from cramplog.ingest import parse_bytes
+    from cramplog.ingest.read import parse_bytes
     from cramplog.model import Profile
 
     try:

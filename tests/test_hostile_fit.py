@@ -26,8 +26,8 @@ from conftest import REALDATA, realdata_files
 
 from cramplog.errors import InputError
 from cramplog.ingest import fit as fitmod
-from cramplog.ingest import parse_bytes
 from cramplog.ingest.fitmessages import FitMessages
+from cramplog.ingest.read import parse_bytes
 from cramplog.model import SPORTS, STREAM_CHANNELS, ParseResult
 
 SLOW = os.environ.get("CRAMPLOG_SLOW") == "1"
@@ -402,8 +402,9 @@ def test_fast_path_reads_cut_files_itself(path: Path) -> None:
 @pytest.mark.xfail(
     strict=True,
     raises=ValueError,
-    reason="fitfast._first_valid calls argmax on a zero-width column when a definition "
-    "declares a field of size 0 (ValueError); decode_fit falls back to fitparse",
+    reason="the fast decoder (fit_fast_columns) raises ValueError when a definition declares a "
+    "field of size 0 (first_valid_column would call argmax on a zero-width column); "
+    "decode_fit falls back to fitparse",
 )
 def test_fast_path_field_of_size_zero() -> None:
     from cramplog.samplegen.fitwriter import fit_crc

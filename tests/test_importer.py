@@ -280,7 +280,7 @@ def test_pooled_import_stores_the_streams_the_parsers_read(tmp_path, monkeypatch
     import numpy as np
 
     import cramplog.importer.pool as parsepool
-    from cramplog.ingest import parse_bytes
+    from cramplog.ingest.read import parse_bytes
     from cramplog.store.streamcodec import decode_stream, encode_stream
 
     alex = Path(__file__).resolve().parents[1] / "sample_logs" / "alex"

@@ -27,9 +27,9 @@ from pathlib import Path
 import pytest
 
 from cramplog.errors import InputError
-from cramplog.ingest import parse_bytes
 from cramplog.ingest.csv_values import to_datetime, to_float, to_seconds, to_sport
 from cramplog.ingest.csvfile import parse_csv
+from cramplog.ingest.read import parse_bytes
 from cramplog.model import SPORTS, ParseResult
 
 FIXTURES = Path(__file__).parent / "fixtures" / "csv"

@@ -15,15 +15,11 @@ import pytest
 from conftest import realdata_files
 
 from cramplog.errors import InputError
-from cramplog.ingest import parse_bytes
-from cramplog.ingest.fit import (
-    decode_fit,
-    elevation_gain_m,
-    map_sport,
-    messages_to_activities,
-    stream_descent_m,
-)
-from cramplog.ingest.fitmessages import decode_fitparse
+from cramplog.ingest.fit import decode_fit
+from cramplog.ingest.fit_activities import map_sport, messages_to_activities
+from cramplog.ingest.fit_reference import decode_fitparse
+from cramplog.ingest.fit_streams import elevation_gain_m, stream_descent_m
+from cramplog.ingest.read import parse_bytes
 from cramplog.model import SPORTS, STREAM_CHANNELS, ParseResult
 
 FIT_FILES = realdata_files("fit", "*.fit", "*.FIT", "*.fit.gz")

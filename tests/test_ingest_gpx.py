@@ -12,8 +12,11 @@ import pytest
 from conftest import REALDATA, realdata_files
 
 from cramplog.errors import InputError
-from cramplog.ingest import geo, parse_bytes
-from cramplog.ingest.gpx import parse_gpx, parse_time, sport_from_type
+from cramplog.ingest import geo
+from cramplog.ingest.gpx import parse_gpx
+from cramplog.ingest.gpx_names import sport_from_type
+from cramplog.ingest.read import parse_bytes
+from cramplog.ingest.track_samples import parse_time
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gpx"
 GPX_FILES = realdata_files("gpx", "*.gpx")
@@ -323,12 +326,12 @@ def test_point_without_lat_keeps_the_rest() -> None:
 
 
 def test_fallback_to_gpxpy_when_fast_path_breaks(monkeypatch: pytest.MonkeyPatch) -> None:
-    from cramplog.ingest import gpx as gpx_mod
+    from cramplog.ingest import gpx_elements
 
     def broken(*_args: object) -> None:
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(gpx_mod, "_read_fast", broken)
+    monkeypatch.setattr(gpx_elements, "read_tracks", broken)
     data = (
         (FIXTURES / "trkpt_without_lat.gpx")
         .read_bytes()

@@ -11,7 +11,8 @@ import pytest
 from conftest import REALDATA, realdata_files
 
 from cramplog.errors import InputError
-from cramplog.ingest import geo, parse_bytes
+from cramplog.ingest import geo
+from cramplog.ingest.read import parse_bytes
 from cramplog.ingest.tcx import parse_tcx
 
 TCX_FILES = realdata_files("tcx", "*.tcx")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cramplog.errors import InputError
-from cramplog.ingest import gunzip
+from cramplog.ingest.read import gunzip
 from cramplog.ingest.walk import Problem, walk
 
 

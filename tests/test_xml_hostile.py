@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cramplog.errors import InputError
-from cramplog.ingest import parse_bytes
+from cramplog.ingest.read import parse_bytes
 from cramplog.model import ParseResult
 
 GPX_HEAD = '<gpx version="1.1" creator="x" xmlns="http://www.topografix.com/GPX/1/1">'
@@ -86,12 +86,12 @@ def test_entities_and_dtds_are_refused_fast(name: str, data: bytes) -> None:
 
 
 def test_refusal_comes_before_the_gpxpy_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
-    from cramplog.ingest import gpx
+    from cramplog.ingest import gpx_elements
 
     def boom(*_a: object) -> None:
         raise RuntimeError("fast path bug")
 
-    monkeypatch.setattr(gpx, "_read_fast", boom)
+    monkeypatch.setattr(gpx_elements, "read_tracks", boom)
     with pytest.raises(InputError, match="refused"):
         parse_bytes("x.gpx", dict(hostile_docs())["xxe.gpx"])
 
@@ -212,7 +212,7 @@ def fast_path_only() -> Iterator[None]:
     def no_fallback(*_a: object) -> None:
         raise AssertionError("the fast GPX reader raised an unexpected exception")
 
-    with mock.patch("cramplog.ingest.gpx._read_gpxpy", no_fallback):
+    with mock.patch("cramplog.ingest.gpx_reference.read_gpxpy", no_fallback):
         yield
 
 

@@ -287,7 +287,7 @@ def _import_cramps(
 
 
 def _format_of(name: str) -> str:
-    from cramplog.ingest import detect_format
+    from cramplog.ingest.read import detect_format
 
     return detect_format(name) or "unknown"
 

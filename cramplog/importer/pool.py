@@ -25,7 +25,7 @@ ParseItem = tuple[str, bytes, "tuple[Profile, Any, str] | None"]
 
 def parse_one(item: ParseItem) -> ParseResult | str:
     """Parse one file's bytes; a readable error string instead of an exception."""
-    from cramplog.ingest import parse_bytes
+    from cramplog.ingest.read import parse_bytes
 
     name, data, fctx = item
     try:

@@ -1,26 +1,28 @@
 """Columnar GPX point scanner: the track points of a file, read in bulk by one regex pass.
 
-Why: ``gpx._read_fast`` spends ~20 us per track point in per-element Python, the largest single
-cost of importing a runner's year. Devices and Strava write every point of a file in the same
-shape, so the shape of one point becomes a regular expression (a *template*) that matches a
-whole point and captures its values; ``re.split`` with it walks the text at C speed, and the
-values are converted a column at a time (~2 us per point in all).
+Why: the element reader (``gpx_elements.read_tracks``) spends ~20 us per track point in
+per-element Python, the largest single cost of importing a runner's year. Devices and Strava
+write every point of a file in the same shape, so the shape of one point becomes a regular
+expression (a *template*) that matches a whole point and captures its values; ``re.split``
+with it walks the text at C speed, and the values are converted a column at a time (~2 us per
+point in all).
 
-The result is the one ``_read_fast`` gives, by construction:
+The result is the one ``read_tracks`` gives, by construction:
 
 - A template is made only from a point that holds nothing but ASCII-named elements without
   attributes (``lat`` and ``lon`` on the ``trkpt``), values of number and time characters, and
-  whitespace between tags. The value a channel gets is the one ``_read_point`` would take:
-  ``_SLOTS`` by local name, direct children or inside ``extensions``, the last one wins.
-  Text a template matches is well-formed XML and makes no events ``_read_fast`` acts on.
-- Each run of matched points is replaced by one placeholder element (``gpx.RUN_NS``), and
-  ``_read_fast`` reads that *skeleton*: track names, types, waypoints, damage, merging and the
-  points of other shapes keep their exact behaviour; at a placeholder it appends the run. The
-  placeholder uses every namespace prefix its points use, so an unbound prefix still fails.
-- Anything else gives ``None`` (the caller reads the whole text with ``_read_fast``): no point
-  makes a template, a placeholder would sit in a comment, CDATA section or processing
-  instruction, the skeleton is not well-formed (so damage is reported on the original text), or
-  a point has a ``lat`` but an unreadable ``lon`` (rare; left to ``_read_point`` whole).
+  whitespace between tags. The value a channel gets is the one ``read_point`` would take:
+  ``SLOTS`` by local name, direct children or inside ``extensions``, the last one wins.
+  Text a template matches is well-formed XML and makes no events ``read_tracks`` acts on.
+- Each run of matched points is replaced by one placeholder element
+  (``gpx_elements.RUN_NS``), and ``read_tracks`` reads that *skeleton*: track names, types,
+  waypoints, damage, merging and the points of other shapes keep their exact behaviour; at a
+  placeholder it appends the run. The placeholder uses every namespace prefix its points use,
+  so an unbound prefix still fails.
+- Anything else gives ``None`` (the caller reads the whole text with ``read_tracks``): no
+  point makes a template, a placeholder would sit in a comment, CDATA section or processing
+  instruction, the skeleton is not well-formed (so damage is reported on the original text),
+  or a point has a ``lat`` but an unreadable ``lon`` (rare; left to ``read_point`` whole).
 """
 
 from __future__ import annotations
@@ -32,8 +34,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cramplog.ingest import gpx
-from cramplog.ingest.gpx import Samples, parse_time, to_float
+from cramplog.ingest import gpx_elements
+from cramplog.ingest.gpx_names import CAD, ELE, EXT, HR, SLOTS, SPEED, TEMP, TIME
+from cramplog.ingest.track_samples import MAX_YEAR, MIN_YEAR, Samples, parse_time, to_float
+from cramplog.ingest.xmlsafe import ParseError
 
 _WS = "[ \t\r\n]*+"  # XML whitespace (``\\s`` would also take characters XML forbids)
 _WS1 = "[ \t\r\n]++"
@@ -54,9 +58,9 @@ _HIDDEN = re.compile(r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<\?.*?(?:\?>
 _MAX_ELEMENTS = 32  # elements in one point; a Strava point has 7
 _MAX_SHAPES = 4  # templates tried per file (points with and without heart rate, ...)
 _TRIES = 3  # points tried for a template before giving up on the rest of the file
-_CHANNELS = {gpx._ELE: "ele", gpx._TIME_: "t", gpx._HR: "hr", gpx._CAD: "cad",
-             gpx._TEMP: "temp", gpx._SPEED: "speed"}  # fmt: skip
-_IN_EXTENSIONS = (gpx._HR, gpx._CAD, gpx._TEMP, gpx._SPEED)  # what _read_point takes there
+_CHANNELS = {ELE: "ele", TIME: "t", HR: "hr", CAD: "cad",
+             TEMP: "temp", SPEED: "speed"}  # fmt: skip
+_IN_EXTENSIONS = (HR, CAD, TEMP, SPEED)  # what read_point takes there
 _NAN = math.nan
 
 
@@ -72,7 +76,7 @@ class _Template:
 
 
 def scan(text: str) -> list[Samples] | None:
-    """The tracks ``gpx._read_fast`` reads from ``text``, or None when this cannot tell."""
+    """The tracks ``gpx_elements.read_tracks`` reads from ``text``, or None when this cannot tell."""
     runs: list[Samples] = []
     skeleton = text
     for _ in range(_MAX_SHAPES):
@@ -85,13 +89,13 @@ def scan(text: str) -> list[Samples] | None:
             return None
     if not runs:
         return None
-    mark = f'<run xmlns="{gpx.RUN_NS}"'
+    mark = f'<run xmlns="{gpx_elements.RUN_NS}"'
     for m in _HIDDEN.finditer(skeleton):
         if mark in m.group():
             return None  # a comment or CDATA section around points: the parser would skip them
     try:
-        return gpx._read_fast(skeleton, "", [], runs)
-    except gpx.ParseError:
+        return gpx_elements.read_tracks(skeleton, "", [], runs)
+    except ParseError:
         return None
 
 
@@ -137,7 +141,7 @@ def _template(text: str, start: int) -> _Template | None:
         between, closing, raw = tok.groups()
         name = raw.rstrip(" \t\r\n")
         m = _NAME.match(name)
-        if m is None or m.group(1) == "xmlns" or m.group(2) in gpx._KINDS:
+        if m is None or m.group(1) == "xmlns" or m.group(2) in gpx_elements.KINDS:
             return None
         if closing:
             if not stack or stack[-1][0] != name:
@@ -155,13 +159,13 @@ def _template(text: str, start: int) -> _Template | None:
             continue
         if not _IS_WS.match(between):
             return None
-        slot = gpx._SLOTS.get(m.group(2), 0)
+        slot = SLOTS.get(m.group(2), 0)
         if not stack:  # a direct child: everything but extensions counts
             top = slot
-            fills = slot if slot != gpx._EXT else 0
+            fills = slot if slot != EXT else 0
         else:  # deeper: counts only inside extensions, and only these channels
             top = stack[0][2]
-            fills = slot if top == gpx._EXT and slot in _IN_EXTENSIONS else 0
+            fills = slot if top == EXT and slot in _IN_EXTENSIONS else 0
         if m.group(1):
             prefixes.add(m.group(1))
         just_opened = len(elements)
@@ -175,7 +179,7 @@ def _template(text: str, start: int) -> _Template | None:
     for number, (fills, leaf) in enumerate(elements):
         if fills:
             if not leaf:
-                return None  # _read_point would take the text before its first child
+                return None  # read_point would take the text before its first child
             source[fills] = number
     captured = {number: _CHANNELS[fills] for fills, number in source.items()}
     columns = [head.group(1), head.group(4)]
@@ -223,7 +227,7 @@ def _take_points(tpl: _Template, text: str, runs: list[Samples]) -> str:
         k = bisect.bisect_left(offsets, (first, -(1 << 62)))
         if k < len(offsets) and offsets[k][0] < end:
             run.offset = offsets[k][1]
-        out.append(f'<run xmlns="{gpx.RUN_NS}" i="{len(runs)}"{attrs}/>')
+        out.append(f'<run xmlns="{gpx_elements.RUN_NS}" i="{len(runs)}"{attrs}/>')
         out.append(between[end])
         runs.append(run)
         first = end
@@ -239,7 +243,7 @@ def _floats(texts: list[str]) -> list[float]:
 
 
 def _positions(lat: list[str], lon: list[str]) -> tuple[list[float], list[float]]:
-    """Latitudes and longitudes as ``_read_point`` reads them (``to_float`` of each)."""
+    """Latitudes and longitudes as ``read_point`` reads them (``to_float`` of each)."""
     try:
         return list(map(float, lat)), list(map(float, lon))
     except ValueError:
@@ -247,7 +251,7 @@ def _positions(lat: list[str], lon: list[str]) -> tuple[list[float], list[float]
     out_lat, out_lon = [], []
     for a, o in zip(lat, lon, strict=True):
         if _unreadable(o) and not _unreadable(a):
-            raise _Unsure  # _read_point would append this lat twice
+            raise _Unsure  # read_point would append this lat twice
         out_lat.append(to_float(a))
         out_lon.append(to_float(o))
     return out_lat, out_lon
@@ -320,7 +324,7 @@ def _utc_times(joined: str, width: int) -> tuple[np.ndarray, np.ndarray]:
     h, mi, s = d[:, 8] * 10 + d[:, 9], d[:, 10] * 10 + d[:, 11], d[:, 12] * 10 + d[:, 13]
     leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
     month_days = _MONTH_DAYS[np.clip(mo, 0, 12)] + (leap & (mo == 2))
-    ok &= (y >= gpx.MIN_YEAR) & (y <= gpx.MAX_YEAR) & (mo >= 1) & (mo <= 12)
+    ok &= (y >= MIN_YEAR) & (y <= MAX_YEAR) & (mo >= 1) & (mo <= 12)
     ok &= (day >= 1) & (day <= month_days) & (h <= 23) & (mi <= 59) & (s <= 60)
     # days since 1970-01-01 (H. Hinnant's days_from_civil; the years here are positive)
     yy = y - (mo <= 2)

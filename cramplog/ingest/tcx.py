@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 import numpy as np
 
 from cramplog.errors import InputError
-from cramplog.ingest.gpx import (
+from cramplog.ingest.track_samples import (
     Samples,
     build_activity,
     clean,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cramplog.errors import InputError
-from cramplog.ingest import (
+from cramplog.ingest.read import (
     CRAMPS_NAME,
     MAX_COMPRESSION_RATIO,
     PROFILE_NAME,

@@ -1,6 +1,7 @@
-"""gpxscan, the bulk GPX point scanner: exactly the tracks ``gpx._read_fast`` reads, or no answer.
+"""gpx_bulk, the bulk GPX point scanner: exactly the tracks ``read_tracks`` reads, or no answer.
 
-Every comparison is between the scanner and ``_read_fast`` on the same text (samples), or between
+Every comparison is between the scanner and the element reader (``gpx_elements.read_tracks``) on
+the same text (samples), or between
 ``parse_gpx`` with the scanner on and off (activities, streams and warnings).
 """
 
@@ -18,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cramplog.errors import InputError
-from cramplog.ingest import gpx
-from cramplog.ingest import gpx_bulk as gpxscan
-from cramplog.ingest.gpx import Samples, parse_gpx, parse_time
+from cramplog.ingest import gpx_bulk, gpx_elements
+from cramplog.ingest.gpx import parse_gpx
+from cramplog.ingest.track_samples import Samples, parse_time
 from cramplog.ingest.xmlsafe import decode_xml
 from cramplog.model import Activity, ParseResult
 from cramplog.samplegen.gpxwriter import strava_gpx
@@ -48,35 +49,35 @@ def assert_same_samples(got: list[Samples], want: list[Samples]) -> None:
 
 
 def read_fast(text: str) -> list[Samples] | str:
-    """``_read_fast``'s tracks, or its error message."""
+    """``read_tracks``'s tracks, or its error message."""
     try:
-        return gpx._read_fast(text, "a.gpx", [])
+        return gpx_elements.read_tracks(text, "a.gpx", [])
     except InputError as exc:
         return str(exc)
 
 
 def check_scan(text: str) -> list[Samples] | None:
-    """The scanner's answer; when it gives one, it is ``_read_fast``'s."""
-    got = gpxscan.scan(text)
+    """The scanner's answer; when it gives one, it is ``read_tracks``'s."""
+    got = gpx_bulk.scan(text)
     if got is not None:
         want = read_fast(text)
         assert not isinstance(want, str), want
         warnings: list[str] = []
-        gpx._read_fast(text, "a.gpx", warnings)
+        gpx_elements.read_tracks(text, "a.gpx", warnings)
         assert not warnings  # a damaged file is never the scanner's
         assert_same_samples(got, want)
     return got
 
 
 def assert_scans_every_point(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The scanner answers without leaving a single point to ``_read_point``."""
+    """The scanner answers without leaving a single point to ``read_point``."""
 
     def no_slow_points(*_args: object) -> None:
-        raise AssertionError("a point was left to _read_point")
+        raise AssertionError("a point was left to read_point")
 
     with monkeypatch.context() as m:
-        m.setattr(gpx, "_read_point", no_slow_points)
-        assert gpxscan.scan(text) is not None
+        m.setattr(gpx_elements, "read_point", no_slow_points)
+        assert gpx_bulk.scan(text) is not None
 
 
 def assert_same_value(x: object, y: object) -> None:
@@ -108,10 +109,10 @@ def parse(data: bytes, name: str) -> ParseResult | str:
 
 
 def assert_scanner_changes_nothing(data: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
-    """``parse_gpx`` with the scanner and with ``_read_fast`` alone: the same, warnings too."""
+    """``parse_gpx`` with the scanner and with ``read_tracks`` alone: the same, warnings too."""
     on = parse(data, "a.gpx")
     with monkeypatch.context() as m:
-        m.setattr(gpxscan, "scan", lambda _text: None)
+        m.setattr(gpx_bulk, "scan", lambda _text: None)
         off = parse(data, "a.gpx")
     if isinstance(on, str) or isinstance(off, str):
         assert on == off
@@ -190,7 +191,7 @@ def test_real_files(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert_scanner_changes_nothing(data, monkeypatch)
 
 
-# --- what it leaves to _read_fast -------------------------------------------------------------
+# --- what it leaves to read_tracks -------------------------------------------------------------
 
 HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -333,10 +334,10 @@ CASES = {
         )
     ),
 }
-# The scanner gives no answer for these (the caller reads them with _read_fast alone): points
+# The scanner gives no answer for these (the caller reads them with read_tracks alone): points
 # in a comment, CDATA section or processing instruction, a readable lat with an unreadable lon,
 # damage anywhere, no point of a plain shape. For every other case it answers, reading the
-# points it understands and leaving the others in the text _read_fast reads.
+# points it understands and leaving the others in the text read_tracks reads.
 NO_ANSWER = {"cdata-around-points", "comment-around-points", "pi-around-points", "bad-lon",
              "truncated", "truncated-after-a-point", "junk-after-point", "illegal-char-in-value",
              "unbound-prefix", "deep-extensions", "value-with-children", "v10-and-v11"}  # fmt: skip
@@ -391,7 +392,7 @@ def test_times_match_parse_time() -> None:
             strict=True,
         )
     ]  # fmt: skip
-    t, offsets, bad = gpxscan._times(texts, len(texts))
+    t, offsets, bad = gpx_bulk._times(texts, len(texts))
     parsed = [parse_time(s) for s in texts]
     want = [np.nan if p is None else p[0] for p in parsed]
     np.testing.assert_array_equal(np.array(t), np.array(want))

@@ -12,7 +12,8 @@ from conftest import realdata_files
 
 from cramplog.ingest.fit import decode_fit
 from cramplog.ingest.fit_fast import FastPathUnsupported, decode_fast
-from cramplog.ingest.fitmessages import KINDS, FitMessages, Records, decode_fitparse
+from cramplog.ingest.fit_reference import decode_fitparse
+from cramplog.ingest.fitmessages import KINDS, FitMessages, Records
 
 FIT_FILES = realdata_files("fit", "*.fit", "*.FIT", "*.fit.gz")
 
