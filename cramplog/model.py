@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 if TYPE_CHECKING:
     import numpy as np
@@ -32,12 +32,20 @@ RUNNING_SPORTS = frozenset({"running", "trail_running", "treadmill", "track_runn
 # Richness of a source format: when one session arrives from several sources, the richest wins.
 FORMAT_RANK = {"fit": 4, "tcx": 3, "gpx": 2, "csv": 1}
 
-SEVERITIES = ("info", "caution", "warning")
+# A finding's severity, its evidence grade, and a goal assessment's status: plain strings in the
+# JSON, checked by mypy where the rules set them (``Literal``, not an enum, so the values stay
+# ``str`` and every output stays byte-identical). Values read back from outside (the outcome
+# cache) are checked against the tuples below (``analysis.outcome.outcome_doc``).
+Severity = Literal["info", "caution", "warning"]
+Grade = Literal["strong", "moderate", "weak", "anecdotal"]
+Status = Literal["ok", "flag", "unknown"]  # checked and fine / checked and flagged / can't say
+SEVERITIES: tuple[Severity, ...] = get_args(Severity)  # in rising order
 
 # Personal associations are shown from this many logged cramps on (SCIENCE.md). Here, not in
 # personal.py, so the renderers can say so without importing the statistics and numpy.
 PERSONAL_MIN_EVENTS = 5
-GRADES = ("strong", "moderate", "weak", "anecdotal")
+GRADES: tuple[Grade, ...] = get_args(Grade)  # strongest first
+STATUSES: tuple[Status, ...] = get_args(Status)
 MUSCLES = (
     "calf",
     "hamstring",
@@ -225,13 +233,13 @@ class Finding:
     rule: str  # stable id, CR01..CR11
     name: str  # stable name, e.g. session_spike
     date: date  # athlete's local day
-    severity: str  # info | caution | warning
-    grade: str  # strong | moderate | weak | anecdotal
+    severity: Severity
+    grade: Grade
     message: str  # one plain-language line
     evidence: dict[str, Any] = field(default_factory=dict)
     activity_id: int | None = None
     sources: tuple[str, ...] = ()  # literature references
 
 
-def severity_rank(severity: str) -> int:
+def severity_rank(severity: Severity) -> int:
     return SEVERITIES.index(severity)

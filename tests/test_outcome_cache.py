@@ -651,6 +651,36 @@ def test_undecodable_row_is_recomputed(dev: Path, db_path: Path, capsys, calls: 
     assert computes(calls, lambda: analyze(capsys, *args)) == (0, out)  # rewritten
 
 
+def test_a_row_with_a_foreign_severity_or_status_is_recomputed(
+    dev: Path, db_path: Path, capsys, calls: Calls
+) -> None:
+    args = (str(dev), "-f", "json")
+    _, out = computes(calls, lambda: analyze(capsys, *args))
+    con = sqlite3.connect(db_path)
+    (good,) = con.execute("SELECT payload FROM outcomes").fetchone()
+
+    def spoilt(edit: Callable[[dict], None]) -> bytes:
+        d = json.loads(zlib.decompress(good))
+        edit(d)
+        return zlib.compress(json.dumps(d).encode())
+
+    def finding(d: dict) -> None:
+        d["report"]["findings"].append({"rule": "CR01", "severity": "severe"})
+
+    def status(d: dict) -> None:
+        a = {"rule": "CR05", "status": "fine", "severity": None}
+        d["report"]["goal"] = {"worst_severity": None, "assessments": [a]}
+
+    def count(d: dict) -> None:
+        d["overview"]["counts"]["critical"] = 0
+
+    for edit in (finding, status, count):
+        with con:
+            con.execute("UPDATE outcomes SET payload = ?", (spoilt(edit),))
+        assert computes(calls, lambda: analyze(capsys, *args)) == (1, out)
+    con.close()
+
+
 def test_a_store_that_refuses_the_write_is_no_error(dev: Path, db_path: Path, capsys) -> None:
     args = (str(dev), "-f", "json")
     out = analyze(capsys, *args)

@@ -21,7 +21,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from cramplog.analysis import stored
-from cramplog.analysis.outcome import AthleteOutcome, overview
+from cramplog.analysis.outcome import AthleteOutcome, OutcomeDoc, outcome_doc, overview
 from cramplog.analysis.stored import FeatureStats, analysis_day
 from cramplog.errors import CramplogError
 
@@ -64,14 +64,16 @@ def outcome_cache_key(
 def cached_outcome(store: Store, name: str, key: str) -> AthleteOutcome | None:
     """The outcome cached for ``name`` under ``key``, or None (a miss, or a row that does not
     hold an outcome)."""
-    doc = store.cached_outcome(name, key)
+    raw = store.cached_outcome(name, key)
+    doc = outcome_doc(raw) if raw is not None else None
     if doc is None:
         return None
-    report, ov, fkey = doc.get("report"), doc.get("overview"), doc.get("features_key", "")
-    if not isinstance(report, dict) or not isinstance(ov, dict) or not isinstance(fkey, str):
-        return None
     return AthleteOutcome(
-        athlete=name, report=report, overview=ov, stats=FeatureStats(key=fkey), cached=True
+        athlete=name,
+        report=doc["report"],
+        overview=doc["overview"],
+        stats=FeatureStats(key=doc["features_key"]),
+        cached=True,
     )
 
 
@@ -81,10 +83,14 @@ def _computed_outcome(
     """Analyse afresh; cache the outcome under ``key`` when the store is writable and its
     inputs did not change while the analysis read them."""
     out = _analysed_outcome(store, name, since=since, today=today)
-    if key is None or not out.ok or store.readonly:
+    if key is None or out.report is None or store.readonly:
         return out
     if outcome_cache_key(store, name, since=since, today=today) == key:
-        doc = {"report": out.report, "overview": out.overview, "features_key": out.stats.key}
+        doc: OutcomeDoc = {
+            "report": out.report,
+            "overview": out.overview,
+            "features_key": out.stats.key,
+        }
         store.put_outcome(name, key, doc)
     return out
 

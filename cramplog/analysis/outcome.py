@@ -1,5 +1,7 @@
 """One athlete's analysis as plain, picklable data (``AthleteOutcome``): the JSON document
-every text format renders, and the overview figures the summary and the headers show.
+every text format renders, and the overview figures the summary and the headers show
+(``Overview``); ``OutcomeDoc`` is what the store's outcome cache holds, and ``outcome_doc``
+checks a document read back from it.
 """
 
 from __future__ import annotations
@@ -8,9 +10,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
-from cramplog.model import SEVERITIES
+from cramplog.model import SEVERITIES, STATUSES, Finding, Severity
 
 if TYPE_CHECKING:
     from cramplog.analysis.athlete import AthleteAnalysis
@@ -18,6 +20,76 @@ if TYPE_CHECKING:
 
 # CTL trend: now vs this many days earlier.
 TREND_DAYS = 28
+
+
+class WorstFinding(TypedDict):
+    """The most severe finding in the window (the latest among equals)."""
+
+    rule: str
+    name: str
+    severity: Severity
+    date: str  # ISO day
+
+
+class Overview(TypedDict, total=False):
+    """The figures ``overview`` computes; it sets every key. An outcome without a report has
+    an empty one, which is why the keys are not required (readers use ``.get``)."""
+
+    athlete: str
+    first_day: str | None  # ISO days
+    last_day: str | None
+    since: str | None
+    today: str | None
+    sessions: int
+    sessions_in_window: int
+    km_in_window: float
+    ctl_now: float | None
+    ctl_then: float | None
+    trend_days: int
+    hr_max: float | None
+    hr_rest: float | None
+    hr_estimated: bool | None
+    hr_note: str
+    counts: dict[Severity, int]  # findings in the window, every severity present
+    worst: WorstFinding | None
+    cramps_in_window: int
+    cramps_total: int
+    notes: list[str]
+    weekly: dict[str, Any] | None  # render.sparkline.weekly_series
+
+
+class OutcomeDoc(TypedDict):
+    """An outcome as the store's outcome cache holds it."""
+
+    report: dict[str, Any]  # AthleteAnalysis.to_dict
+    overview: Overview
+    features_key: str
+
+
+def outcome_doc(doc: dict[str, object]) -> OutcomeDoc | None:
+    """``doc`` (read back from the cache) as an ``OutcomeDoc``; None when it does not hold
+    one: a report and an overview that are objects, a features key that is a string, and
+    every severity and goal status in them one of ``SEVERITIES`` / ``STATUSES`` (the
+    renderers and ``--fail-on`` rank them)."""
+    report, ov, fkey = doc.get("report"), doc.get("overview"), doc.get("features_key", "")
+    if not isinstance(report, dict) or not isinstance(ov, dict) or not isinstance(fkey, str):
+        return None
+    try:
+        worst, goal = ov.get("worst"), report.get("goal")
+        sev = [*ov.get("counts", {}), *(f["severity"] for f in report.get("findings", []))]
+        status = []
+        if worst is not None:
+            sev.append(worst["severity"])
+        if goal is not None:
+            sev += [a["severity"] for a in goal["assessments"] if a["severity"] is not None]
+            status += [a["status"] for a in goal["assessments"]]
+            if goal["worst_severity"] is not None:
+                sev.append(goal["worst_severity"])
+    except (AttributeError, KeyError, TypeError):
+        return None
+    if not all(s in SEVERITIES for s in sev) or not all(s in STATUSES for s in status):
+        return None
+    return {"report": report, "overview": cast(Overview, ov), "features_key": fkey}
 
 
 def _no_stats() -> FeatureStats:
@@ -38,7 +110,7 @@ class AthleteOutcome:
 
     athlete: str
     report: dict[str, Any] | None = None
-    overview: dict[str, Any] = field(default_factory=dict)
+    overview: Overview = field(default_factory=Overview)
     error: str | None = None
     files_failed: int = 0
     stats: FeatureStats = field(default_factory=_no_stats)
@@ -49,7 +121,7 @@ class AthleteOutcome:
         return self.report is not None
 
 
-def overview(report: AthleteAnalysis, since: date | None, today: date | None) -> dict[str, Any]:
+def overview(report: AthleteAnalysis, since: date | None, today: date | None) -> Overview:
     """The plain figures the summary row and the human-readable header show."""
     from cramplog.analysis.weekly import weekly_series
 
@@ -64,7 +136,7 @@ def overview(report: AthleteAnalysis, since: date | None, today: date | None) ->
     sessions = list(report.session_features or [])
     in_window = [s for s in sessions if since is None or s.local_date >= since]
     findings = [f for f in report.findings if since is None or f.date >= since]
-    counts = {s: 0 for s in SEVERITIES}
+    counts: dict[Severity, int] = {s: 0 for s in SEVERITIES}
     for f in findings:
         counts[f.severity] = counts.get(f.severity, 0) + 1
     worst = _worst(findings)
@@ -97,7 +169,7 @@ def overview(report: AthleteAnalysis, since: date | None, today: date | None) ->
     }
 
 
-def _worst(findings: Sequence[Any]) -> dict[str, Any] | None:
+def _worst(findings: Sequence[Finding]) -> WorstFinding | None:
     from cramplog.model import severity_rank
 
     best = None
@@ -108,7 +180,7 @@ def _worst(findings: Sequence[Any]) -> dict[str, Any] | None:
     if best is None:
         return None
     f = best[1]
-    return {"rule": f.rule, "name": f.name, "severity": f.severity, "date": f.date.isoformat()}
+    return WorstFinding(rule=f.rule, name=f.name, severity=f.severity, date=f.date.isoformat())
 
 
 def _finite(x: Any) -> float | None:

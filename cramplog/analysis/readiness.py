@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from cramplog.model import SEVERITIES, Goal
+from cramplog.model import SEVERITIES, Goal, Severity
 from cramplog.rules import GoalAssessment, RuleInputs, assess_goal
 
 
@@ -26,7 +26,7 @@ class GoalReadiness:
         return (self.goal.date - self.as_of).days
 
     @property
-    def worst(self) -> str | None:
+    def worst(self) -> Severity | None:
         sev = [a.severity for a in self.assessments if a.severity]
         return max(sev, key=SEVERITIES.index) if sev else None
 

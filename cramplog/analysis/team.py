@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from cramplog.analysis.outcome import AthleteOutcome
-from cramplog.model import SEVERITIES
+from cramplog.analysis.outcome import AthleteOutcome, Overview
+from cramplog.model import SEVERITIES, Severity
 
 
 @dataclass
@@ -24,8 +24,8 @@ class TeamRow:
     sessions: int | None = None
     trend: str = ""
     worst: str = ""
-    worst_severity: str | None = None
-    counts: dict[str, int] = field(default_factory=dict)
+    worst_severity: Severity | None = None
+    counts: dict[Severity, int] = field(default_factory=dict)
     cramps: int | None = None
     goal: str = ""
     error: str | None = None
@@ -46,7 +46,7 @@ class TeamRow:
         }
 
 
-def trend_text(overview: dict[str, Any], prefix: str = "CTL ", short: bool = False) -> str:
+def trend_text(overview: Overview, prefix: str = "CTL ", short: bool = False) -> str:
     """CTL ``trend_days`` earlier against now, e.g. ``CTL 41 → 48 (+17 %)``; ``short`` is
     for the team table (``48 (new)`` when the log is shorter than the trend window)."""
     now, then = overview.get("ctl_now"), overview.get("ctl_then")

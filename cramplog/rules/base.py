@@ -11,7 +11,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from cramplog.features.compute import SessionFeatures
-from cramplog.model import SEVERITIES, CrampEvent, Finding, Goal, Profile
+from cramplog.model import SEVERITIES, CrampEvent, Finding, Goal, Grade, Profile, Severity, Status
 
 if TYPE_CHECKING:
     from cramplog.metrics.daily import Daily
@@ -64,9 +64,9 @@ class GoalAssessment:
 
     rule: str
     name: str
-    status: str
-    severity: str | None
-    grade: str
+    status: Status
+    severity: Severity | None
+    grade: Grade
     message: str
     evidence: dict[str, Any] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
@@ -173,7 +173,7 @@ class RuleInputs:
 class Rule:
     id: str
     name: str
-    grade: str
+    grade: Grade
     sources: tuple[str, ...]
     run: Callable[[RuleInputs], list[Finding]]
     assess_goal: Callable[[RuleInputs, Goal], GoalAssessment | None] | None = None
@@ -188,12 +188,11 @@ class Rule:
     def finding(
         self,
         day: date,
-        severity: str,
+        severity: Severity,
         message: str,
         evidence: dict[str, Any],
         activity_id: int | None = None,
     ) -> Finding:
-        assert severity in SEVERITIES, severity
         return Finding(
             rule=self.id,
             name=self.name,
@@ -207,7 +206,7 @@ class Rule:
         )
 
     def assessment(
-        self, status: str, severity: str | None, message: str, evidence: dict[str, Any]
+        self, status: Status, severity: Severity | None, message: str, evidence: dict[str, Any]
     ) -> GoalAssessment:
         return GoalAssessment(
             self.id, self.name, status, severity, self.grade, message, evidence, self.sources
@@ -237,12 +236,14 @@ def json_safe(value: Any) -> Any:
     return round(x, 3)
 
 
-def raise_severity(severity: str) -> str:
+def raise_severity(severity: Severity) -> Severity:
     i = SEVERITIES.index(severity)
     return SEVERITIES[min(i + 1, len(SEVERITIES) - 1)]
 
 
-def band(value: float | None, caution: float, warning: float, strict: bool = False) -> str | None:
+def band(
+    value: float | None, caution: float, warning: float, strict: bool = False
+) -> Severity | None:
     """'warning' / 'caution' / None for a value against two increasing thresholds."""
     if value is None or not math.isfinite(value):
         return None

@@ -18,7 +18,7 @@ from typing import Any
 
 from cramplog.features.compute import SessionFeatures
 from cramplog.metrics.daily import is_heat_session
-from cramplog.model import Finding, Goal
+from cramplog.model import Finding, Goal, Severity
 from cramplog.rules.base import GoalAssessment, Rule, RuleInputs, fmt_dur
 from cramplog.rules.load import goal_duration
 
@@ -45,7 +45,7 @@ def _heat_count(ctx: RuleInputs, day: date, before: SessionFeatures | None = Non
     return n
 
 
-def _severity(temp: float, th: dict[str, float]) -> str | None:
+def _severity(temp: float, th: dict[str, float]) -> Severity | None:
     if temp >= th["warning_c"]:
         return "warning"
     if temp >= th["caution_c"]:

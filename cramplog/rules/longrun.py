@@ -15,13 +15,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from cramplog.model import Finding, Goal, sport_family
+from cramplog.model import Finding, Goal, Severity, sport_family
 from cramplog.rules.base import GoalAssessment, Rule, RuleInputs, fmt_km
 
 MARATHON_KM = 42.195
 
 
-def _assess(ctx: RuleInputs, goal: Goal, end: date) -> tuple[str | None, str, dict[str, Any]]:
+def _assess(ctx: RuleInputs, goal: Goal, end: date) -> tuple[Severity | None, str, dict[str, Any]]:
     """(severity, message, evidence) from the 70 days before ``end`` (exclusive)."""
     th = ctx.th["CR05"]
     assert goal.distance_km
@@ -47,7 +47,7 @@ def _assess(ctx: RuleInputs, goal: Goal, end: date) -> tuple[str | None, str, di
         "window_days": int(th["window_days"]),
         "days_covered_by_log": covered,
     }
-    sev = None
+    sev: Severity | None = None
     if ratio < th["warning_ratio"]:
         sev = "warning"
     elif ratio < th["caution_ratio"] or n_long < th["min_long_runs"]:

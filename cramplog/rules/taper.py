@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from cramplog.model import Finding, Goal, sport_family
+from cramplog.model import Finding, Goal, Status, sport_family
 from cramplog.rules.base import GoalAssessment, Rule, RuleInputs
 
 BASELINE_DAYS = 42
@@ -63,7 +63,7 @@ def _gaps(ctx: RuleInputs) -> list[Finding]:
     return out
 
 
-def _frequency(ctx: RuleInputs, goal: Goal, end: date) -> tuple[str, dict[str, Any]] | None:
+def _frequency(ctx: RuleInputs, goal: Goal, end: date) -> tuple[Status, dict[str, Any]] | None:
     """(status, evidence) for the taper window [goal − 14, end) against the baseline."""
     th = ctx.th["CR08"]
     fam = frozenset({sport_family(goal.sport)})

@@ -18,6 +18,7 @@ import numpy as np
 from . import fitwriter as fw
 from . import physiology as ph
 from .gpxwriter import strava_gpx
+from .plan import Plan
 from .tables import (
     CrampRow,
     GarminRow,
@@ -41,31 +42,6 @@ KIND_FRAC = {
     "shakeout": 0.70,
 }
 KIND_SLUG = {"long": "long_run", "mountain": "mountain_run", "trail": "trail_run"}
-
-
-@dataclass(frozen=True)
-class Plan:
-    """One planned session, in the athlete's local time."""
-
-    day: date
-    start: str  # "HH:MM" local
-    kind: str  # easy, recovery, long, steady, tempo, intervals, hills, mountain, trail, race, ...
-    km: float
-    route: str  # key into the athlete's routes; "" for indoor / no GPS
-    fmt: str  # fit | fitgz | gpx | both | manual | garmin
-    title: str = ""
-    slug: str = ""
-    race: bool = False
-    frac: float | None = None
-    cramp_at_km: float | None = None
-    temp_cap_c: float | None = None
-    temp_offset_c: float = 0.0
-    sub_sport: str = "generic"
-    rec: tuple[int, ...] = (1, 2, 3, 4, 5)
-    rpe: int | None = None
-    notes: str = ""
-    # a cramp logged for this session: (muscle, side, severity, timing, notes); "during" uses cramp_at_km
-    cramp: tuple[str, str, int, str, str] | None = None
 
 
 @dataclass

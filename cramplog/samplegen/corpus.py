@@ -13,7 +13,8 @@ import numpy as np
 
 from . import fitwriter as fw
 from . import physiology as ph
-from .athlete import AthleteSpec, Plan
+from .athlete import AthleteSpec
+from .plan import Plan
 from .tables import CrampRow
 
 HOMES = [

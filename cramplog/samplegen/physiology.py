@@ -13,7 +13,6 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from scipy.signal import lfilter
 
 EARTH_R = 6_371_000.0
 GRID_M = 2.0  # distance grid step
@@ -224,9 +223,23 @@ def _grade_factor(g: np.ndarray) -> np.ndarray:
     return np.where(g >= 0, up, np.clip(down, 0.45, None))
 
 
+def _first_order(x: np.ndarray, gain: float, keep: float, z0: float = 0.0) -> np.ndarray:
+    """``y[n] = gain * x[n] + keep * y[n-1]`` with ``keep * y[-1] = z0``: the first-order
+    filter ``scipy.signal.lfilter([gain], [1, -keep], x, zi=[z0])`` computes, with its
+    operations in its order (state + gain*x, then keep*y), so the samples are bit-identical
+    and the generator needs no scipy."""
+    out = []
+    z = z0
+    for v in x.tolist():
+        y = z + gain * v
+        out.append(y)
+        z = keep * y
+    return np.array(out, dtype=np.float64)
+
+
 def _ar1(rng: np.random.Generator, n: int, sd: float, rho: float) -> np.ndarray:
     e = rng.normal(0.0, sd * math.sqrt(1 - rho * rho), n)
-    return lfilter([1.0], [1.0, -rho], e)
+    return _first_order(e, 1.0, rho)
 
 
 def simulate(
@@ -293,8 +306,8 @@ def simulate(
         hr_target += 3.0
     # first-order kinetics (τ ≈ 30 s), starting from a pre-run heart rate
     alpha = 1.0 - math.exp(-1.0 / 30.0)
-    zi = [(1 - alpha) * (runner.hr_rest + 0.3 * span)]
-    hr1, _ = lfilter([alpha], [1.0, -(1 - alpha)], hr_target, zi=zi)
+    z0 = (1 - alpha) * (runner.hr_rest + 0.3 * span)
+    hr1 = _first_order(hr_target, alpha, 1 - alpha, z0)
     hr1 = hr1 + _ar1(rng, len(t1), 1.2, 0.9)
     hr1 = np.clip(hr1, runner.hr_rest + 10, runner.hr_max - 1)
     spm = 160.0 + 5.0 * (sp1 - 3.0) + _ar1(rng, len(t1), 1.0, 0.8)

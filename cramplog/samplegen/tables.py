@@ -13,8 +13,8 @@ import numpy as np
 from .fitwriter import hysteresis_climb
 
 if TYPE_CHECKING:
-    from .athlete import Plan
     from .physiology import Streams
+    from .plan import Plan
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ import hashlib
 import json
 import sqlite3
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
@@ -90,7 +91,7 @@ class OutcomeQueries(StoreBase):
             return None  # the analysis meets the same problem and says what it is
         return OutcomeInputs(digest=h.hexdigest(), last_day=last_day)
 
-    def cached_outcome(self, name: str, key: str) -> dict[str, Any] | None:
+    def cached_outcome(self, name: str, key: str) -> dict[str, object] | None:
         """The outcome stored for ``name`` under ``key``; None for a miss, another key, or a
         row that cannot be decoded."""
         try:
@@ -109,7 +110,7 @@ class OutcomeQueries(StoreBase):
             return None
         return doc if isinstance(doc, dict) else None
 
-    def put_outcome(self, name: str, key: str, doc: dict[str, Any]) -> bool:
+    def put_outcome(self, name: str, key: str, doc: Mapping[str, object]) -> bool:
         """Store ``doc`` as ``name``'s outcome under ``key`` (replacing the previous one).
 
         Returns whether it was stored: not by a read-only store, not when the JSON would not
