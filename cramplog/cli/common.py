@@ -58,10 +58,11 @@ def err_console() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def open_store(db: Path | None, *, readonly: bool = False) -> Store:
+def open_store(db: Path | None, *, readonly: bool = False, create: bool = True) -> Store:
     from cramplog.store import Store, default_db_path
 
-    return Store(db if db is not None else default_db_path(), readonly=readonly)
+    path = db if db is not None else default_db_path()
+    return Store(path, readonly=readonly, create=create)
 
 
 def resolve_athlete(store: Store, athlete: str | None) -> str:

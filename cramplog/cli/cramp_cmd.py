@@ -338,7 +338,7 @@ def remove_command(
     athlete: AthleteOpt = None,
     db: DbOpt = None,
 ) -> int:
-    with open_store(db, readonly=True) as store:
+    with open_store(db, create=False) as store:
         ev = store.cramp(cramp_id)
         if ev is None:
             raise InputError(f"no cramp with id {cramp_id}; see 'cramplog cramp list'")
