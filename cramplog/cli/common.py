@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
@@ -22,6 +22,14 @@ class OutputFormat(str, Enum):
     json = "json"
     csv = "csv"
 
+
+def format_option() -> Any:
+    """``--format`` / ``-f``, declared once; each command annotates it with its own choices
+    (``FormatOpt`` for table / json / csv)."""
+    return typer.Option("--format", "-f", help="Output format.")
+
+
+FormatOpt = Annotated[OutputFormat, format_option()]
 
 DbOpt = Annotated[
     Path | None,
