@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import pytest
 from hypothesis import settings
@@ -56,3 +59,36 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     p = tmp_path / "store.sqlite"
     monkeypatch.setenv("CRAMPLOG_DB", str(p))
     return p
+
+
+class CliResult(NamedTuple):
+    """What one ``cramplog`` call did: exit code, stdout and stderr (apart, from capsys)."""
+
+    code: int
+    out: str
+    err: str
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+CliCall = Callable[..., CliResult]
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> CliCall:
+    """``cli(*args, code=0)`` runs ``cramplog ARGS`` in-process (``cli.app.run``) and checks
+    the exit code (``code=None``: the test checks it); returns a ``CliResult``, which also
+    unpacks as ``(code, out, err)``."""
+    from cramplog.cli.app import run
+
+    def call(*args: str, code: int | None = 0) -> CliResult:
+        capsys.readouterr()
+        got = int(run(list(args)))
+        out, err = capsys.readouterr()
+        if code is not None:
+            assert got == code, f"cramplog {' '.join(args)}: exit {got}, not {code}\n{err}"
+        return CliResult(got, out, err)
+
+    return call

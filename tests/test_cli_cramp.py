@@ -11,20 +11,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cramplog.cli.app import run
 from cramplog.model import Activity, Profile
 from cramplog.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cramps"
 MADRID = ZoneInfo("Europe/Madrid")
 DENVER = ZoneInfo("America/Denver")
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = run(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def snapshot(db: Path) -> list[tuple]:
@@ -68,11 +60,10 @@ def stored(db: Path, athlete: str = "ana") -> list:
 # -- add -----------------------------------------------------------------------------------
 
 
-def test_add_links_to_the_session_it_happened_in(db_path: Path, capsys) -> None:
+def test_add_links_to_the_session_it_happened_in(db_path: Path, cli) -> None:
     setup_athlete(db_path)
     run_id = add_run(db_path, datetime(2026, 5, 3, 18, 2, tzinfo=MADRID), 120, 21.1)
     code, out, err = cli(
-        capsys,
         "cramp", "add", "--muscle", "calf", "--side", "left", "--severity", "3",
         "--timing", "during", "--when", "2026-05-03 18:40", "--notes", "hot day",
     )  # fmt: skip
@@ -86,15 +77,15 @@ def test_add_links_to_the_session_it_happened_in(db_path: Path, capsys) -> None:
     assert (ev.muscle, ev.side, ev.severity, ev.timing, ev.notes) == (
         "calf", "left", 3, "during", "hot day",
     )  # fmt: skip
-    code, out, _ = cli(capsys, "cramp", "list", "--format", "json")
+    code, out, _ = cli("cramp", "list", "--format", "json")
     assert json.loads(out)[0]["session"]["id"] == run_id
 
 
-def test_add_synonyms_and_after_message(db_path: Path, capsys) -> None:
+def test_add_synonyms_and_after_message(db_path: Path, cli) -> None:
     setup_athlete(db_path)
     add_run(db_path, datetime(2026, 5, 3, 7, 30, tzinfo=MADRID), 50, 10.0)
     code, out, err = cli(
-        capsys, "cramp", "add", "-m", "inner thigh", "--side", "R", "-w", "2026-05-03 10:00"
+        "cramp", "add", "-m", "inner thigh", "--side", "R", "-w", "2026-05-03 10:00"
     )
     assert (code, out) == (0, "")
     assert (
@@ -102,37 +93,37 @@ def test_add_synonyms_and_after_message(db_path: Path, capsys) -> None:
     )
 
 
-def test_add_date_only_and_night(db_path: Path, capsys) -> None:
+def test_add_date_only_and_night(db_path: Path, cli) -> None:
     setup_athlete(db_path)
     add_run(db_path, datetime(2026, 5, 3, 7, 30, tzinfo=MADRID), 50, 10.0)
-    code, _, err = cli(capsys, "cramp", "add", "-m", "hammy", "-w", "2026-05-03", "-t", "night")
+    code, _, err = cli("cramp", "add", "-m", "hammy", "-w", "2026-05-03", "-t", "night")
     assert code == 0
     assert "Logged hamstring cramp on 2026-05-03, a night cramp, not linked to a session" in err
-    code, _, err = cli(capsys, "cramp", "add", "-m", "calf", "-w", "2026-05-03")
+    code, _, err = cli("cramp", "add", "-m", "calf", "-w", "2026-05-03")
     assert code == 0
     assert "on the day of the 2026-05-03 07:30 run of 10.0 km" in err
     [a, b] = stored(db_path)
     assert a.date_only and b.date_only
 
 
-def test_add_twice_reports_already_logged(db_path: Path, capsys) -> None:
+def test_add_twice_reports_already_logged(db_path: Path, cli) -> None:
     setup_athlete(db_path)
     args = ["cramp", "add", "-m", "calf", "-w", "2026-05-03 18:40", "--severity", "2"]
-    assert cli(capsys, *args)[0] == 0
+    cli(*args)
     before = snapshot(db_path)
-    code, out, err = cli(capsys, *args)
+    code, out, err = cli(*args)
     assert (code, out) == (0, "")
     assert "already logged" in err.lower() and "(id 1)" in err
     # the same instant written another way (with its UTC offset) is the same cramp
-    code, _, err = cli(capsys, "cramp", "add", "-m", "calves", "-w", "2026-05-03T16:40Z")
+    code, _, err = cli("cramp", "add", "-m", "calves", "-w", "2026-05-03T16:40Z")
     assert code == 0 and "already logged" in err.lower()
     assert snapshot(db_path) == before
 
 
-def test_add_defaults_to_now_in_the_profile_zone(db_path: Path, capsys) -> None:
+def test_add_defaults_to_now_in_the_profile_zone(db_path: Path, cli) -> None:
     setup_athlete(db_path, tz="America/Denver")
     before = datetime.now(timezone.utc)
-    code, _, err = cli(capsys, "cramp", "add", "-m", "calf")
+    code, _, err = cli("cramp", "add", "-m", "calf")
     after = datetime.now(timezone.utc)
     assert code == 0
     [ev] = stored(db_path)
@@ -141,11 +132,11 @@ def test_add_defaults_to_now_in_the_profile_zone(db_path: Path, capsys) -> None:
     assert not ev.date_only
 
 
-def test_add_when_during_means_now_about_the_session_just_finished(db_path: Path, capsys) -> None:
+def test_add_when_during_means_now_about_the_session_just_finished(db_path: Path, cli) -> None:
     setup_athlete(db_path)
     start = (datetime.now(timezone.utc) - timedelta(hours=2)).replace(second=0, microsecond=0)
     add_run(db_path, start.astimezone(MADRID), 90, 12.0)
-    code, out, err = cli(capsys, "cramp", "add", "-m", "calf", "--when", "during")
+    code, out, err = cli("cramp", "add", "-m", "calf", "--when", "during")
     assert (code, out) == (0, "")
     shown = start.astimezone(MADRID).strftime("%H:%M")
     # (the session's date is shown too when it started the day before)
@@ -156,10 +147,10 @@ def test_add_when_during_means_now_about_the_session_just_finished(db_path: Path
 
 
 def test_add_relative_when_without_profile_uses_the_system_zone(
-    db_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+    db_path: Path, cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TZ", "Asia/Tokyo")
-    code, _, err = cli(capsys, "cramp", "add", "-m", "calf", "-w", "2h ago", "--athlete", "kim")
+    code, _, err = cli("cramp", "add", "-m", "calf", "-w", "2h ago", "--athlete", "kim")
     assert code == 0, err
     [ev] = stored(db_path, "kim")
     assert ev.when.utcoffset() == timedelta(hours=9)
@@ -167,22 +158,22 @@ def test_add_relative_when_without_profile_uses_the_system_zone(
     assert abs((ev.when - expected).total_seconds()) < 120
 
 
-def test_add_athlete_rules(db_path: Path, capsys) -> None:
-    code, out, err = cli(capsys, "cramp", "add", "-m", "calf", "-w", "2026-05-03")
+def test_add_athlete_rules(db_path: Path, cli) -> None:
+    code, out, err = cli("cramp", "add", "-m", "calf", "-w", "2026-05-03", code=2)
     assert code == 2 and out == ""
     assert "--athlete NAME" in err and len(err.strip().splitlines()) == 1
     assert snapshot(db_path) == []
     # an empty store: --athlete names the first athlete
-    assert cli(capsys, "cramp", "add", "-m", "calf", "-w", "2026-05-03", "-a", "ana")[0] == 0
+    cli("cramp", "add", "-m", "calf", "-w", "2026-05-03", "-a", "ana")
     # one athlete: --athlete may be omitted
-    assert cli(capsys, "cramp", "add", "-m", "foot", "-w", "2026-05-04")[0] == 0
+    cli("cramp", "add", "-m", "foot", "-w", "2026-05-04")
     assert [e.muscle for e in stored(db_path)] == ["calf", "foot"]
     setup_athlete(db_path, name="ben")
     before = snapshot(db_path)
-    code, _, err = cli(capsys, "cramp", "add", "-m", "calf", "-w", "2026-05-05")
+    code, _, err = cli("cramp", "add", "-m", "calf", "-w", "2026-05-05", code=2)
     assert code == 2 and "choose one with --athlete" in err
     # a typo'd name in a store with athletes is an error, not a new athlete
-    code, _, err = cli(capsys, "cramp", "add", "-m", "calf", "-w", "2026-05-05", "-a", "anna")
+    code, _, err = cli("cramp", "add", "-m", "calf", "-w", "2026-05-05", "-a", "anna", code=2)
     assert code == 2 and "no athlete named 'anna'" in err
     assert snapshot(db_path) == before
 
@@ -202,11 +193,11 @@ def test_add_athlete_rules(db_path: Path, capsys) -> None:
         (["-m", "calf", "--side", "up"], "side must be one of left, right, both (got 'up')"),
     ],
 )
-def test_add_bad_input(db_path: Path, capsys, args: list[str], message: str) -> None:
+def test_add_bad_input(db_path: Path, cli, args: list[str], message: str) -> None:
     setup_athlete(db_path)
-    assert cli(capsys, "cramp", "add", "-m", "calf", "-w", "2026-05-01")[0] == 0
+    cli("cramp", "add", "-m", "calf", "-w", "2026-05-01")
     before = snapshot(db_path)
-    code, out, err = cli(capsys, "cramp", "add", *args)
+    code, out, err = cli("cramp", "add", *args, code=2)
     assert code == 2
     assert out == ""
     assert err.startswith("cramplog: error: ")
@@ -215,9 +206,9 @@ def test_add_bad_input(db_path: Path, capsys, args: list[str], message: str) -> 
     assert snapshot(db_path) == before
 
 
-def test_add_without_muscle_is_a_usage_error(db_path: Path, capsys) -> None:
+def test_add_without_muscle_is_a_usage_error(db_path: Path, cli) -> None:
     setup_athlete(db_path)
-    code, out, err = cli(capsys, "cramp", "add")
+    code, out, err = cli("cramp", "add", code=2)
     assert code == 2 and out == ""
     assert "--muscle" in err
 
@@ -225,14 +216,14 @@ def test_add_without_muscle_is_a_usage_error(db_path: Path, capsys) -> None:
 # -- list ----------------------------------------------------------------------------------
 
 
-def test_list_json_csv_table(db_path: Path, capsys, tmp_path: Path) -> None:
+def test_list_json_csv_table(db_path: Path, cli, tmp_path: Path) -> None:
     setup_athlete(db_path)
     run_id = add_run(db_path, datetime(2026, 5, 3, 18, 0, tzinfo=MADRID), 90, 15.0)
-    cli(capsys, "cramp", "add", "-m", "calf", "-w", "2026-05-03 18:30", "-t", "during",
+    cli("cramp", "add", "-m", "calf", "-w", "2026-05-03 18:30", "-t", "during",
         "--notes", "=HYPERLINK(1)", "--severity", "4", "--side", "both")  # fmt: skip
-    cli(capsys, "cramp", "add", "-m", "quads", "-w", "2026-05-04", "-t", "rest")
+    cli("cramp", "add", "-m", "quads", "-w", "2026-05-04", "-t", "rest")
 
-    code, out, err = cli(capsys, "cramp", "list", "--format", "json")
+    code, out, err = cli("cramp", "list", "--format", "json")
     assert (code, err) == (0, "")
     rows = json.loads(out)
     assert rows == [
@@ -264,7 +255,7 @@ def test_list_json_csv_table(db_path: Path, capsys, tmp_path: Path) -> None:
         },
     ]
 
-    code, out, err = cli(capsys, "cramp", "list", "-f", "csv")
+    code, out, err = cli("cramp", "list", "-f", "csv")
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert (
@@ -277,38 +268,36 @@ def test_list_json_csv_table(db_path: Path, capsys, tmp_path: Path) -> None:
     )
     assert lines[2] == "2,2026-05-04,quadriceps,,,rest,,,,"
 
-    code, out, err = cli(capsys, "cramp", "list")
+    code, out, err = cli("cramp", "list")
     assert (code, err) == (0, "")
     assert "ana: 2 cramp(s)" in out
     assert "quadriceps" in out and "2026-05-03 18:00 running 15.0 km" in out
 
     target = tmp_path / "out" / "cramps.json"
-    code, out, _ = cli(capsys, "cramp", "list", "-f", "json", "-o", str(target))
+    code, out, _ = cli("cramp", "list", "-f", "json", "-o", str(target))
     assert (code, out) == (0, "")
     assert json.loads(target.read_text())[1]["muscle"] == "quadriceps"
 
 
-def test_list_links_a_late_cramp_after_an_evening_run_in_denver(db_path: Path, capsys) -> None:
+def test_list_links_a_late_cramp_after_an_evening_run_in_denver(db_path: Path, cli) -> None:
     setup_athlete(db_path, tz="America/Denver")
     # 19:30 MST on 15 January is 02:30 UTC on the 16th
     evening = add_run(db_path, datetime(2026, 1, 15, 19, 30, tzinfo=DENVER), 70, 14.0)
     add_run(db_path, datetime(2026, 1, 16, 7, 0, tzinfo=DENVER), 45, 8.0)
-    code, _, err = cli(
-        capsys, "cramp", "add", "-m", "calf", "-w", "2026-01-15 23:30", "-t", "after"
-    )
+    code, _, err = cli("cramp", "add", "-m", "calf", "-w", "2026-01-15 23:30", "-t", "after")
     assert code == 0
     assert "at 2026-01-15 23:30, after the 19:30 run of 14.0 km" in err
-    code, _, err = cli(capsys, "cramp", "add", "-m", "foot", "-w", "2026-01-15", "-t", "after")
+    code, _, err = cli("cramp", "add", "-m", "foot", "-w", "2026-01-15", "-t", "after")
     assert code == 0 and "after the 2026-01-15 19:30 run" in err
-    code, out, _ = cli(capsys, "cramp", "list", "-f", "json")
+    code, out, _ = cli("cramp", "list", "-f", "json")
     rows = json.loads(out)
     assert [r["when"] for r in rows] == ["2026-01-15", "2026-01-15T23:30-07:00"]
     assert [r["session"]["id"] for r in rows] == [evening, evening]
     assert rows[1]["session"]["start"] == "2026-01-15T19:30:00-07:00"
 
 
-def test_list_needs_a_store(tmp_path: Path, capsys) -> None:
-    code, out, err = cli(capsys, "cramp", "list", "--db", str(tmp_path / "none.sqlite"))
+def test_list_needs_a_store(tmp_path: Path, cli) -> None:
+    code, out, err = cli("cramp", "list", "--db", str(tmp_path / "none.sqlite"), code=2)
     assert code == 2 and out == ""
     assert "no cramplog store" in err
 
@@ -316,51 +305,56 @@ def test_list_needs_a_store(tmp_path: Path, capsys) -> None:
 # -- remove --------------------------------------------------------------------------------
 
 
-def test_remove(db_path: Path, capsys) -> None:
+def test_remove(db_path: Path, cli) -> None:
     setup_athlete(db_path)
-    cli(capsys, "cramp", "add", "-m", "calf", "-w", "2026-05-03 08:00")
-    cli(capsys, "cramp", "add", "-m", "foot", "-w", "2026-05-03 09:00")
-    code, out, err = cli(capsys, "cramp", "remove", "1")
+    cli("cramp", "add", "-m", "calf", "-w", "2026-05-03 08:00")
+    cli("cramp", "add", "-m", "foot", "-w", "2026-05-03 09:00")
+    code, out, err = cli("cramp", "remove", "1")
     assert (code, out) == (0, "")
     assert "Removed calf cramp at 2026-05-03 08:00 (id 1)." in err
     assert [e.id for e in stored(db_path)] == [2]
     before = snapshot(db_path)
-    code, out, err = cli(capsys, "cramp", "remove", "99")
+    code, out, err = cli("cramp", "remove", "99", code=2)
     assert (code, out) == (2, "")
     assert err.strip() == "cramplog: error: no cramp with id 99; see 'cramplog cramp list'"
-    code, _, err = cli(capsys, "cramp", "remove", "2", "--athlete", "ben")
+    code, _, err = cli("cramp", "remove", "2", "--athlete", "ben", code=2)
     assert code == 2 and "belongs to 'ana'" in err
-    code, _, err = cli(capsys, "cramp", "remove", "two")
+    code, _, err = cli("cramp", "remove", "two", code=2)
     assert code == 2
     assert snapshot(db_path) == before
+
+
+def test_remove_needs_a_store(tmp_path: Path, cli) -> None:
+    missing = tmp_path / "none.sqlite"
+    r = cli("cramp", "remove", "1", "--db", str(missing), code=2)
+    assert r.out == "" and r.err.startswith("cramplog: error: no cramplog store at")
+    assert not missing.exists()
 
 
 # -- import / export -----------------------------------------------------------------------
 
 
-def test_import_and_reimport(db_path: Path, capsys) -> None:
+def test_import_and_reimport(db_path: Path, cli) -> None:
     setup_athlete(db_path)
     good = str(FIXTURES / "good.csv")
-    code, out, err = cli(capsys, "cramp", "import", good)
+    code, out, err = cli("cramp", "import", good)
     assert (code, out) == (0, "")
     assert err.strip() == "good.csv: 4 added, 0 already known, 0 skipped (ana)"
-    code, _, err = cli(capsys, "cramp", "import", good)
+    code, _, err = cli("cramp", "import", good)
     assert err.strip() == "good.csv: 0 added, 4 already known, 0 skipped (ana)"
     assert len(stored(db_path)) == 4
 
 
-def test_import_bad_row_stores_nothing(db_path: Path, capsys) -> None:
+def test_import_bad_row_stores_nothing(db_path: Path, cli) -> None:
     setup_athlete(db_path)
-    cli(capsys, "cramp", "add", "-m", "calf", "-w", "2026-05-01")
+    cli("cramp", "add", "-m", "calf", "-w", "2026-05-01")
     before = snapshot(db_path)
-    code, out, err = cli(capsys, "cramp", "import", str(FIXTURES / "bad_row.csv"))
+    code, out, err = cli("cramp", "import", str(FIXTURES / "bad_row.csv"), code=2)
     assert (code, out) == (2, "")
     assert err.strip() == "cramplog: error: bad_row.csv: row 7: severity must be 1–5 (got 9)"
     assert snapshot(db_path) == before
 
-    code, out, err = cli(
-        capsys, "cramp", "import", str(FIXTURES / "bad_row.csv"), "--skip-bad-rows"
-    )
+    code, out, err = cli("cramp", "import", str(FIXTURES / "bad_row.csv"), "--skip-bad-rows")
     assert (code, out) == (0, "")
     lines = err.strip().splitlines()
     assert lines == [
@@ -377,46 +371,46 @@ def test_import_bad_row_stores_nothing(db_path: Path, capsys) -> None:
         ("nope.csv", "cannot read"),
     ],
 )
-def test_import_bad_files(db_path: Path, capsys, name: str, message: str) -> None:
+def test_import_bad_files(db_path: Path, cli, name: str, message: str) -> None:
     setup_athlete(db_path)
     before = snapshot(db_path)
-    code, out, err = cli(capsys, "cramp", "import", str(FIXTURES / name))
+    code, out, err = cli("cramp", "import", str(FIXTURES / name), code=2)
     assert (code, out) == (2, "")
     assert message in err and len(err.strip().splitlines()) == 1
     assert snapshot(db_path) == before
 
 
-def test_export_then_reimport_adds_nothing(db_path: Path, capsys, tmp_path: Path) -> None:
+def test_export_then_reimport_adds_nothing(db_path: Path, cli, tmp_path: Path) -> None:
     setup_athlete(db_path)
-    cli(capsys, "cramp", "import", str(FIXTURES / "good.csv"))
-    cli(capsys, "cramp", "add", "-m", "calf", "-w", "2026-05-07 19:00", "--notes", "-2 °C, ice")
-    code, out, err = cli(capsys, "cramp", "export")
+    cli("cramp", "import", str(FIXTURES / "good.csv"))
+    cli("cramp", "add", "-m", "calf", "-w", "2026-05-07 19:00", "--notes", "-2 °C, ice")
+    code, out, err = cli("cramp", "export")
     assert (code, err) == (0, "")
     assert out.splitlines()[0] == "when,muscle,side,severity,timing,notes"
     assert "'-2 °C, ice" in out
     assert len(out.splitlines()) == 6
     exported = tmp_path / "cramps.csv"
-    code, out, err = cli(capsys, "cramp", "export", "-o", str(exported))
+    code, out, err = cli("cramp", "export", "-o", str(exported))
     assert (code, out) == (0, "")
     assert "Wrote 5 cramp(s) of ana" in err
     before = snapshot(db_path)
-    code, _, err = cli(capsys, "cramp", "import", str(exported))
+    code, _, err = cli("cramp", "import", str(exported))
     assert code == 0
     assert "0 added, 5 already known" in err
     assert snapshot(db_path) == before
 
     # into a fresh store: the same events, field for field
-    _, listed_before, _ = cli(capsys, "cramp", "list", "-f", "json")
+    _, listed_before, _ = cli("cramp", "list", "-f", "json")
     other = tmp_path / "other.sqlite"
     setup_athlete(other)
-    code, _, err = cli(capsys, "cramp", "import", str(exported), "--db", str(other))
+    code, _, err = cli("cramp", "import", str(exported), "--db", str(other))
     assert code == 0 and "5 added" in err
-    _, listed_after, _ = cli(capsys, "cramp", "list", "-f", "json", "--db", str(other))
+    _, listed_after, _ = cli("cramp", "list", "-f", "json", "--db", str(other))
     assert json.loads(listed_after) == json.loads(listed_before)
 
 
 @pytest.mark.parametrize("command", ["add", "list", "remove", "import", "export"])
-def test_every_command_has_help_with_an_example(capsys, command: str) -> None:
-    code, out, _ = cli(capsys, "cramp", command, "--help")
+def test_every_command_has_help_with_an_example(cli, command: str) -> None:
+    code, out, _ = cli("cramp", command, "--help")
     assert code == 0
     assert "Example: cramplog cramp" in " ".join(out.split())

@@ -55,3 +55,27 @@ def test_version(capsys):
 
     assert run(["--version"]) == 0
     assert capsys.readouterr().out.strip() == f"cramplog {__version__}"
+
+
+def test_traceback_shows_the_whole_error(tmp_path, capsys, monkeypatch):
+    missing = str(tmp_path / "none.sqlite")
+    monkeypatch.delenv("CRAMPLOG_TRACEBACK", raising=False)
+    assert run(["activities", "--db", missing]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("cramplog: error: no cramplog store at") and "Traceback" not in err
+    assert run(["--traceback", "activities", "--db", missing]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Traceback (most recent call last):")
+    assert "cramplog.errors.StoreError: no cramplog store at" in err
+    monkeypatch.setenv("CRAMPLOG_TRACEBACK", "1")
+    assert run(["activities", "--db", missing]) == 2
+    assert "Traceback (most recent call last):" in capsys.readouterr().err
+    monkeypatch.setenv("CRAMPLOG_TRACEBACK", "0")
+    assert run(["activities", "--db", missing]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_traceback_is_in_the_help(capsys):
+    assert run(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "--traceback" in out and "CRAMPLOG_TRACEBACK" in out

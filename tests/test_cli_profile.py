@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from cramplog.cli.app import run
 from cramplog.journal.profile import load_profile_toml
 from cramplog.model import Activity, Goal, Profile
 from cramplog.store import Store
@@ -36,13 +35,6 @@ target_time = "06:30:00"
 """
 
 
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = run(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def snapshot(db: Path) -> list[tuple]:
     if not db.exists():
         return []
@@ -58,8 +50,8 @@ def profile_of(db: Path, name: str = "ana") -> Profile | None:
         return store.get_profile(name)
 
 
-def show_json(capsys, *extra: str) -> dict:
-    code, out, err = cli(capsys, "profile", "show", "-f", "json", *extra)
+def show_json(cli, *extra: str) -> dict:  # type: ignore[no-untyped-def]
+    code, out, err = cli("profile", "show", "-f", "json", *extra)
     assert (code, err) == (0, ""), err
     return json.loads(out)
 
@@ -67,9 +59,9 @@ def show_json(capsys, *extra: str) -> dict:
 # -- set -----------------------------------------------------------------------------------
 
 
-def test_set_creates_and_updates(db_path: Path, capsys) -> None:
+def test_set_creates_and_updates(db_path: Path, cli) -> None:
     code, out, err = cli(
-        capsys, "profile", "set", "--athlete", "ana", "--sex", "Female", "--hr-max", "188",
+        "profile", "set", "--athlete", "ana", "--sex", "Female", "--hr-max", "188",
         "--hr-rest", "48", "--timezone", "Europe/Madrid",
     )  # fmt: skip
     assert (code, out) == (0, "")
@@ -80,19 +72,19 @@ def test_set_creates_and_updates(db_path: Path, capsys) -> None:
         name="ana", sex="female", hr_max=188, hr_rest=48, timezone="Europe/Madrid"
     )
     # one athlete: --athlete may be omitted; only the options given change
-    code, _, err = cli(capsys, "profile", "set", "--hr-max", "190")
+    code, _, err = cli("profile", "set", "--hr-max", "190")
     assert code == 0 and "Profile of ana: hr_max 190." in err
     p = profile_of(db_path)
     assert p is not None and (p.hr_max, p.hr_rest, p.sex) == (190, 48, "female")
-    code, _, err = cli(capsys, "profile", "set", "--hr-rest", "none")
+    code, _, err = cli("profile", "set", "--hr-rest", "none")
     assert code == 0 and "hr_rest cleared" in err
     assert profile_of(db_path).hr_rest is None  # type: ignore[union-attr]
 
 
-def test_set_goals(db_path: Path, capsys) -> None:
-    cli(capsys, "profile", "set", "-a", "ana", "--sex", "male")
+def test_set_goals(db_path: Path, cli) -> None:
+    cli("profile", "set", "-a", "ana", "--sex", "male")
     code, _, err = cli(
-        capsys, "profile", "set", "--goal-name", "Trail 50", "--goal-date", "2026-06-14",
+        "profile", "set", "--goal-name", "Trail 50", "--goal-date", "2026-06-14",
         "--goal-distance-km", "50", "--goal-descent-m", "2800", "--goal-temperature-c", "27",
         "--goal-target-time", "6:30:00", "--goal-sport", "trail_running",
     )  # fmt: skip
@@ -101,22 +93,22 @@ def test_set_goals(db_path: Path, capsys) -> None:
         Goal("Trail 50", date(2026, 6, 14), "trail_running", 50.0, 2800.0, 27.0, 23400.0)
     ]
     # the only goal is changed without naming it
-    code, _, err = cli(capsys, "profile", "set", "--goal-target-time", "06:10:00")
+    code, _, err = cli("profile", "set", "--goal-target-time", "06:10:00")
     assert code == 0 and "goal 'Trail 50' updated" in err
-    cli(capsys, "profile", "set", "--goal-name", "Spring 10k", "--goal-date", "2026-03-01",
+    cli("profile", "set", "--goal-name", "Spring 10k", "--goal-date", "2026-03-01",
         "--goal-distance-km", "10")  # fmt: skip
     goals = profile_of(db_path).goals  # type: ignore[union-attr]
     assert [(g.name, g.target_time_s) for g in goals] == [("Spring 10k", None),
                                                           ("Trail 50", 22200.0)]  # fmt: skip
     before = snapshot(db_path)
-    code, _, err = cli(capsys, "profile", "set", "--goal-distance-km", "12")
+    code, _, err = cli("profile", "set", "--goal-distance-km", "12", code=2)
     assert code == 2 and "choose one with --goal-name" in err
-    code, _, err = cli(capsys, "profile", "set", "--goal-name", "Autumn", "--goal-distance-km", "5")
+    code, _, err = cli("profile", "set", "--goal-name", "Autumn", "--goal-distance-km", "5", code=2)
     assert code == 2 and "a new goal needs --goal-date" in err
-    code, _, err = cli(capsys, "profile", "set", "--remove-goal", "nope")
+    code, _, err = cli("profile", "set", "--remove-goal", "nope", code=2)
     assert code == 2 and "no goal named 'nope'" in err
     assert snapshot(db_path) == before
-    code, _, err = cli(capsys, "profile", "set", "--remove-goal", "spring 10K")
+    code, _, err = cli("profile", "set", "--remove-goal", "spring 10K")
     assert code == 0
     assert [g.name for g in profile_of(db_path).goals] == ["Trail 50"]  # type: ignore[union-attr]
 
@@ -138,18 +130,18 @@ def test_set_goals(db_path: Path, capsys) -> None:
         ([], "nothing to set"),
     ],
 )  # fmt: skip
-def test_set_bad_values(db_path: Path, capsys, args: list[str], message: str) -> None:
-    cli(capsys, "profile", "set", "-a", "ana", "--hr-max", "188", "--hr-rest", "48")
+def test_set_bad_values(db_path: Path, cli, args: list[str], message: str) -> None:
+    cli("profile", "set", "-a", "ana", "--hr-max", "188", "--hr-rest", "48")
     before = snapshot(db_path)
-    code, out, err = cli(capsys, "profile", "set", *args)
+    code, out, err = cli("profile", "set", *args, code=2)
     assert (code, out) == (2, "")
     assert err.startswith("cramplog: error: ") and message in err, err
     assert len(err.strip().splitlines()) == 1
     assert snapshot(db_path) == before
 
 
-def test_set_needs_an_athlete_in_an_empty_store(db_path: Path, capsys) -> None:
-    code, out, err = cli(capsys, "profile", "set", "--hr-max", "180")
+def test_set_needs_an_athlete_in_an_empty_store(db_path: Path, cli) -> None:
+    code, out, err = cli("profile", "set", "--hr-max", "180", code=2)
     assert (code, out) == (2, "")
     assert "--athlete NAME" in err
     assert snapshot(db_path) == []
@@ -158,10 +150,10 @@ def test_set_needs_an_athlete_in_an_empty_store(db_path: Path, capsys) -> None:
 # -- import --------------------------------------------------------------------------------
 
 
-def test_import_then_show_every_format(db_path: Path, capsys, tmp_path: Path) -> None:
+def test_import_then_show_every_format(db_path: Path, cli, tmp_path: Path) -> None:
     path = tmp_path / "athlete.toml"
     path.write_text(TOML, encoding="utf-8")
-    code, out, err = cli(capsys, "profile", "import", str(path))
+    code, out, err = cli("profile", "import", str(path))
     assert (code, out) == (0, "")
     assert err.strip() == (
         "Profile of ana stored: sex female, HR 188/48, time zone Europe/Madrid, 1 goal(s)."
@@ -169,7 +161,7 @@ def test_import_then_show_every_format(db_path: Path, capsys, tmp_path: Path) ->
     expected = load_profile_toml(TOML.encode(), "athlete.toml", default_name="x")
     assert profile_of(db_path) == expected
 
-    doc = show_json(capsys)
+    doc = show_json(cli)
     assert doc == {
         "name": "ana",
         "sex": "female",
@@ -191,36 +183,36 @@ def test_import_then_show_every_format(db_path: Path, capsys, tmp_path: Path) ->
         "estimates": None,
     }
 
-    code, out, err = cli(capsys, "profile", "show", "--format", "toml")
+    code, out, err = cli("profile", "show", "--format", "toml")
     assert (code, err) == (0, "")
     assert load_profile_toml(out.encode(), "shown.toml", default_name="x") == expected
 
-    code, out, err = cli(capsys, "profile", "show")
+    code, out, err = cli("profile", "show")
     assert (code, err) == (0, "")
     assert "Profile of ana" in out and "Europe/Madrid" in out and "Trail 50" in out
     assert "06:30:00" in out and "estimate" not in out
 
     # importing again replaces
-    code, _, err = cli(capsys, "profile", "import", str(path))
+    code, _, err = cli("profile", "import", str(path))
     assert code == 0 and "Profile of ana replaced" in err
 
 
-def test_import_name_from_folder_and_unknown_key_warning(db_path: Path, capsys, tmp_path) -> None:
+def test_import_name_from_folder_and_unknown_key_warning(db_path: Path, cli, tmp_path) -> None:
     folder = tmp_path / "bea"
     folder.mkdir()
     path = folder / "athlete.toml"
     path.write_text('[athlete]\nhrmax = 180\nsex = "male"\n', encoding="utf-8")
-    code, out, err = cli(capsys, "profile", "import", str(path))
+    code, out, err = cli("profile", "import", str(path))
     assert (code, out) == (0, "")
     assert "warning: athlete.toml [athlete]: ignoring unknown key 'hrmax'" in err
     assert "Profile of bea stored" in err
     assert profile_of(db_path, "bea") == Profile(name="bea", sex="male")
 
 
-def test_import_athlete_mismatch(db_path: Path, capsys, tmp_path: Path) -> None:
+def test_import_athlete_mismatch(db_path: Path, cli, tmp_path: Path) -> None:
     path = tmp_path / "athlete.toml"
     path.write_text(TOML, encoding="utf-8")
-    code, out, err = cli(capsys, "profile", "import", str(path), "--athlete", "bob")
+    code, out, err = cli("profile", "import", str(path), "--athlete", "bob", code=2)
     assert (code, out) == (2, "")
     assert "is the profile of 'ana', not 'bob'" in err
     assert snapshot(db_path) == []
@@ -236,21 +228,21 @@ def test_import_athlete_mismatch(db_path: Path, capsys, tmp_path: Path) -> None:
         ('[athlete]\ntimezone = "Nowhere/City"\n', "athlete.toml: [athlete] timezone: unknown"),
     ],
 )  # fmt: skip
-def test_import_malformed(db_path: Path, capsys, tmp_path: Path, text: str, message: str) -> None:
+def test_import_malformed(db_path: Path, cli, tmp_path: Path, text: str, message: str) -> None:
     with Store(db_path) as store:
         store.set_profile(Profile(name="ana", hr_max=180))
     before = snapshot(db_path)
     path = tmp_path / "athlete.toml"
     path.write_text(text, encoding="utf-8")
-    code, out, err = cli(capsys, "profile", "import", str(path))
+    code, out, err = cli("profile", "import", str(path), code=2)
     assert (code, out) == (2, "")
     assert err.startswith(f"cramplog: error: {message}"), err
     assert len(err.strip().splitlines()) == 1
     assert snapshot(db_path) == before
 
 
-def test_import_missing_file(db_path: Path, capsys, tmp_path: Path) -> None:
-    code, out, err = cli(capsys, "profile", "import", str(tmp_path / "none.toml"))
+def test_import_missing_file(db_path: Path, cli, tmp_path: Path) -> None:
+    code, out, err = cli("profile", "import", str(tmp_path / "none.toml"), code=2)
     assert (code, out) == (2, "")
     assert "cannot read" in err
 
@@ -258,7 +250,7 @@ def test_import_missing_file(db_path: Path, capsys, tmp_path: Path) -> None:
 # -- show with estimates -------------------------------------------------------------------
 
 
-def test_show_marks_estimates(db_path: Path, capsys) -> None:
+def test_show_marks_estimates(db_path: Path, cli) -> None:
     with Store(db_path) as store:
         store.set_profile(Profile(name="ana", timezone="Europe/Madrid"))
         acts = [
@@ -267,29 +259,29 @@ def test_show_marks_estimates(db_path: Path, capsys) -> None:
             for d in range(1, 6)
         ]  # fmt: skip
         store.add_file("ana", "sha", "runs.csv", "csv", 10, acts)
-    doc = show_json(capsys)
+    doc = show_json(cli)
     assert doc["hr_max"] is None and doc["hr_rest"] is None
     est = doc["estimates"]
     assert est is not None and est["note"]
     assert 170 < est["hr_max"] <= 175
-    code, out, err = cli(capsys, "profile", "show")
+    code, out, err = cli("profile", "show")
     assert (code, err) == (0, "")
     assert "(estimate)" in out and "Estimates:" in out
-    code, out, err = cli(capsys, "profile", "show", "-f", "toml")
+    code, out, err = cli("profile", "show", "-f", "toml")
     assert code == 0
     assert "hr_max" not in out  # estimates are not written into the profile
     assert err.startswith("note: not in the profile, estimated from the data")
 
 
-def test_show_needs_a_known_athlete(db_path: Path, capsys) -> None:
-    cli(capsys, "profile", "set", "-a", "ana", "--sex", "male")
-    code, out, err = cli(capsys, "profile", "show", "--athlete", "zed")
+def test_show_needs_a_known_athlete(db_path: Path, cli) -> None:
+    cli("profile", "set", "-a", "ana", "--sex", "male")
+    code, out, err = cli("profile", "show", "--athlete", "zed", code=2)
     assert (code, out) == (2, "")
     assert "no athlete named 'zed'" in err
 
 
 @pytest.mark.parametrize("command", ["show", "set", "import"])
-def test_every_command_has_help_with_an_example(capsys, command: str) -> None:
-    code, out, _ = cli(capsys, "profile", command, "--help")
+def test_every_command_has_help_with_an_example(cli, command: str) -> None:
+    code, out, _ = cli("profile", command, "--help")
     assert code == 0
     assert "Example: cramplog profile" in " ".join(out.split())

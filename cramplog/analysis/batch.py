@@ -140,9 +140,11 @@ def analyze_many(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     cache: bool = False,
+    write_cache: bool = True,
 ) -> list[AthleteOutcome]:
     """Every athlete in ``names`` analysed, in input order: from the outcome cache where it
-    holds them (with ``cache``), the others in worker processes when there are at least
+    holds them (with ``cache``; fresh outcomes are cached too unless ``write_cache`` is False
+    or the store is read-only), the others in worker processes when there are at least
     ``POOL_MIN_ATHLETES`` of them and ``POOL_MIN_SESSIONS`` sessions in all."""
     done: dict[int, AthleteOutcome] = {}
     todo: list[tuple[int, str, str | None]] = []
@@ -152,7 +154,7 @@ def analyze_many(
         if hit is not None:
             done[i] = hit
         else:
-            todo.append((i, name, key))
+            todo.append((i, name, key if write_cache else None))
     ticks = 0
 
     def tick() -> None:

@@ -9,6 +9,7 @@ import typer
 from cramplog.cli.common import (
     AthleteOpt,
     DbOpt,
+    FormatOpt,
     OutputFormat,
     OutputOpt,
     open_store,
@@ -29,7 +30,7 @@ def register(app: typer.Typer) -> None:
 
 def activities_command(
     athlete: AthleteOpt = None,
-    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="Output format."),
+    fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
     db: DbOpt = None,
 ) -> int:

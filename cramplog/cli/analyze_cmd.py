@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -13,14 +12,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cramplog.cli.common import AthleteOpt, DbOpt, OutputOpt, err_console, open_store
-from cramplog.errors import CramplogError, InputError, UsageError
+from cramplog.cli.common import AthleteOpt, DbOpt, OutputOpt, err_console, format_option, open_store
+from cramplog.cli.exit_status import ExitStatus, FailOn, exit_status
+from cramplog.errors import InputError, UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from cramplog.analysis.outcome import AthleteOutcome
-    from cramplog.importer.pool import ParsePool
+    from cramplog.importer.athletes import AthleteImport
+    from cramplog.importer.pipeline import ImportOutcome
     from cramplog.store import Store
 
 HELP = (
@@ -44,21 +45,6 @@ class AnalyzeFormat(str, Enum):
     csv = "csv"
     markdown = "markdown"
     junit = "junit"
-
-
-class FailOn(str, Enum):
-    never = "never"
-    caution = "caution"
-    warning = "warning"
-
-
-@dataclass
-class AthleteImport:
-    """Per athlete: files that failed, or an error that stopped the import."""
-
-    failed: dict[str, int] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-    names: list[str] = field(default_factory=list)
 
 
 def register(app: typer.Typer) -> None:
@@ -92,9 +78,7 @@ def analyze_command(
             show_default=False,
         ),
     ] = None,
-    fmt: Annotated[
-        AnalyzeFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = AnalyzeFormat.table,
+    fmt: Annotated[AnalyzeFormat, format_option()] = AnalyzeFormat.table,
     output: OutputOpt = None,
     fail_on: Annotated[
         FailOn,
@@ -108,19 +92,21 @@ def analyze_command(
         bool, typer.Option("--summary", help="Only the team summary (one row per athlete).")
     ] = False,
     db: DbOpt = None,
-) -> int:
+) -> ExitStatus:
+    from cramplog.importer.athletes import AthleteImport, athlete_folders
     from cramplog.journal.since import default_today, parse_since
 
     today = default_today()
     since_day = parse_since(since, today) if since is not None else None
     console = err_console()
-    folders = _folders(paths or [], roster)
+    folders = athlete_folders(paths or [], roster)
     if athlete is not None and len(folders) > 1:
         raise UsageError(
             "--athlete names one athlete, but several folders were given; "
             "each folder's athlete.toml (or its name) names its athlete"
         )
-    with open_store(db, readonly=not folders) as store:
+    # without PATHs the outcome cache is read, not written; the feature cache still is
+    with open_store(db, create=bool(folders)) as store:
         if folders:
             imported = _import(store, folders, athlete, console)
             names = imported.names
@@ -132,20 +118,6 @@ def analyze_command(
 
 
 # -- which athletes ------------------------------------------------------------------------
-
-
-def _folders(paths: list[Path], roster: Path | None) -> list[Path]:
-    from cramplog.importer.roster import athlete_dirs, read_roster
-
-    given = list(paths)
-    if roster is not None:
-        given += read_roster(roster)
-    out: list[Path] = []
-    for p in given:
-        for d in athlete_dirs(p):
-            if d not in out:
-                out.append(d)
-    return out
 
 
 def _stored_names(store: Store, athlete: str | None) -> list[str]:
@@ -160,49 +132,25 @@ def _stored_names(store: Store, athlete: str | None) -> list[str]:
 def _import(
     store: Store, folders: list[Path], athlete: str | None, console: Console
 ) -> AthleteImport:
-    """Import each folder on its own, so one athlete's broken files never stop the others.
-    The folders share one pool of parse workers."""
-    from cramplog.importer.pool import ParsePool
-
-    with ParsePool() as pool:
-        return _import_folders(store, folders, athlete, console, pool)
-
-
-def _import_folders(
-    store: Store, folders: list[Path], athlete: str | None, console: Console, pool: ParsePool
-) -> AthleteImport:
+    """Each folder imported on its own (importer.athletes), with its summary on stderr."""
     from cramplog.cli.import_cmd import print_import_summary, run_import
-    from cramplog.importer.pipeline import athlete_for_path
+    from cramplog.importer.athletes import import_athletes
 
-    out = AthleteImport()
-    for folder in folders:
-        try:
-            name = athlete_for_path(folder, athlete)[0]
-        except CramplogError as exc:
-            name = athlete or folder.name
-            _add_name(out, name)
-            out.errors[name] = str(exc)
-            console.print(f"cramplog: {name}: {exc}", markup=False)
-            continue
-        try:
-            report = run_import(store, [folder], athlete, console, pool)
-        except CramplogError as exc:
-            _add_name(out, name)
-            out.errors[name] = str(exc)
-            console.print(f"cramplog: {name}: {exc}", markup=False)
-            continue
-        for n in report.athletes or [name]:
-            _add_name(out, n)
-            if report.failed:
-                out.failed[n] = out.failed.get(n, 0) + len(report.failed)
+    def said(name: str, message: str) -> None:
+        console.print(f"cramplog: {name}: {message}", markup=False)
+
+    def summary(report: ImportOutcome) -> None:
         if report.imported_files or report.failed or report.cramps_added:
             print_import_summary(report, console)
-    return out
 
-
-def _add_name(out: AthleteImport, name: str) -> None:
-    if name not in out.names:
-        out.names.append(name)
+    return import_athletes(
+        store,
+        folders,
+        athlete,
+        run=lambda st, paths, who, pool: run_import(st, paths, who, console, pool),
+        on_error=said,
+        on_outcome=summary,
+    )
 
 
 def _analyze(
@@ -217,8 +165,10 @@ def _analyze(
 
     todo = [n for n in names if n not in imported.errors]
     # from the store's outcome cache when nothing an outcome depends on changed; without
-    # PATHs the store is opened read-only, which reads that cache but does not write it
-    analysed = analyze_many(store, todo, since=since, today=today, cache=True)
+    # PATHs (nothing imported) that cache is read but not written
+    analysed = analyze_many(
+        store, todo, since=since, today=today, cache=True, write_cache=imported.ran
+    )
     done = {o.athlete: o for o in analysed}
     outcomes = []
     for n in names:
@@ -242,9 +192,8 @@ def _report(
     since: date | None,
     today: date,
     console: Console,
-) -> int:
+) -> ExitStatus:
     from cramplog.cli.common import write_output
-    from cramplog.model import SEVERITIES
 
     ok = [o for o in outcomes if o.ok]
     if not ok:
@@ -259,14 +208,8 @@ def _report(
     text = _render(outcomes, fmt, output, fail_on, summary, since, today)
     write_output(text, output)
 
-    if fail_on is FailOn.never:
-        return 0
-    level = SEVERITIES.index(fail_on.value)
-    for o in ok:
-        for f in (o.report or {}).get("findings", []):
-            if SEVERITIES.index(f["severity"]) >= level:
-                return 1
-    return 0
+    severities = (f["severity"] for o in ok for f in (o.report or {}).get("findings", []))
+    return exit_status(severities, fail_on)
 
 
 def _render(

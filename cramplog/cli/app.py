@@ -1,11 +1,14 @@
 """The ``cramplog`` command: builds the typer app from the command modules and maps every
 error to one stderr line and an exit code, in this one place.
 
-Exit codes: 0 ok, 1 a finding at or above ``--fail-on``, 2 usage or input error, 130 Ctrl-C.
+Exit codes (``ExitStatus``): 0 ok, 1 a finding at or above ``--fail-on``, 2 usage or input
+error, 130 Ctrl-C. ``--traceback`` (or env CRAMPLOG_TRACEBACK=1) shows an error's full
+traceback instead of its one line.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
@@ -20,6 +23,10 @@ from cramplog.cli import (
     profile_cmd,
     report_cmd,
 )
+from cramplog.cli.exit_status import ExitStatus
+
+# whether this run shows full tracebacks: set by --traceback, reset by each run()
+_show = {"traceback": False}
 
 app = typer.Typer(
     name="cramplog",
@@ -47,8 +54,15 @@ def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
+    traceback: bool = typer.Option(
+        False,
+        "--traceback",
+        help="On an error, print the full traceback to stderr instead of one line "
+        "(also env CRAMPLOG_TRACEBACK=1). Goes before the command.",
+    ),
 ) -> None:
     """cramplog: training patterns before your cramps."""
+    _show["traceback"] = traceback or _show["traceback"]
 
 
 for _module in (import_cmd, activities_cmd, cramp_cmd, profile_cmd, analyze_cmd, report_cmd):
@@ -60,13 +74,14 @@ def run(argv: Sequence[str] | None = None) -> int:
     from cramplog.errors import CramplogError
 
     args = list(sys.argv[1:] if argv is None else argv)
+    _show["traceback"] = os.environ.get("CRAMPLOG_TRACEBACK", "") not in ("", "0")
     try:
         result = app(args=args, prog_name="cramplog", standalone_mode=False)
     except typer.Exit as exc:
         return int(exc.exit_code)
     except typer.Abort:
         sys.stderr.write("cramplog: interrupted\n")
-        return 130
+        return ExitStatus.INTERRUPTED
     except typer.TyperException as exc:
         show = getattr(exc, "show", None)
         if callable(show):
@@ -75,16 +90,22 @@ def run(argv: Sequence[str] | None = None) -> int:
             sys.stderr.write(f"cramplog: error: {exc}\n")
         return int(getattr(exc, "exit_code", 2))
     except CramplogError as exc:
-        sys.stderr.write(f"cramplog: error: {exc}\n")
-        return exc.exit_code
+        if _show["traceback"]:
+            import traceback
+
+            traceback.print_exc(file=sys.stderr)
+        else:
+            sys.stderr.write(f"cramplog: error: {exc}\n")
+        return exc.exit_code  # ExitStatus.ERROR: the one place errors become exit 2
     except KeyboardInterrupt:
         sys.stderr.write("cramplog: interrupted\n")
-        return 130
+        return ExitStatus.INTERRUPTED
     except BrokenPipeError:
-        return 0
+        return ExitStatus.OK
+    # anything else is a bug: it propagates with its full traceback (exit 1 from Python)
     if isinstance(result, int):
-        return result
-    return 0
+        return int(result)
+    return ExitStatus.OK
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
@@ -22,6 +22,14 @@ class OutputFormat(str, Enum):
     json = "json"
     csv = "csv"
 
+
+def format_option() -> Any:
+    """``--format`` / ``-f``, declared once; each command annotates it with its own choices
+    (``FormatOpt`` for table / json / csv)."""
+    return typer.Option("--format", "-f", help="Output format.")
+
+
+FormatOpt = Annotated[OutputFormat, format_option()]
 
 DbOpt = Annotated[
     Path | None,
@@ -58,10 +66,11 @@ def err_console() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def open_store(db: Path | None, *, readonly: bool = False) -> Store:
+def open_store(db: Path | None, *, readonly: bool = False, create: bool = True) -> Store:
     from cramplog.store import Store, default_db_path
 
-    return Store(db if db is not None else default_db_path(), readonly=readonly)
+    path = db if db is not None else default_db_path()
+    return Store(path, readonly=readonly, create=create)
 
 
 def resolve_athlete(store: Store, athlete: str | None) -> str:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cramplog.cli.common import (
     AthleteOpt,
     DbOpt,
+    FormatOpt,
     OutputFormat,
     OutputOpt,
     err_console,
@@ -19,6 +19,7 @@ from cramplog.cli.common import (
     resolve_athlete,
     write_output,
 )
+from cramplog.cli.exit_status import ExitStatus
 from cramplog.errors import InputError, UsageError
 
 if TYPE_CHECKING:
@@ -132,18 +133,6 @@ def _find_same(ev: CrampEvent, existing: list[CrampEvent]) -> CrampEvent | None:
     return next((old for old in existing if same_event(ev, old)), None)
 
 
-def _session_json(act: Activity | None, tz: tzinfo) -> dict[str, Any] | None:
-    if act is None:
-        return None
-    return {
-        "id": act.id,
-        "start": act.local_start(tz).isoformat(),
-        "sport": act.sport,
-        "distance_m": None if act.distance_m is None else round(act.distance_m, 1),
-        "sources": list(act.sources),
-    }
-
-
 def _read_file(path: Path) -> bytes:
     try:
         return path.read_bytes()
@@ -216,14 +205,14 @@ def add_command(
         same = _find_same(ev, store.cramps(name))
         if same is not None:
             err_console().print(f"Already logged: {_describe(same)} (id {same.id}); nothing added.")
-            return 0
+            return ExitStatus.OK
         added, _known = store.add_cramps(name, [ev])
         if not added:
             say(f"Already logged: {_describe(ev)}; nothing added.")
-            return 0
+            return ExitStatus.OK
         act = link_event(ev, store.activities(name), tz)
     say(f"Logged {_describe(ev)}, {_link_text(ev, act, tz)} (id {ev.id}).")
-    return 0
+    return ExitStatus.OK
 
 
 def _listed(store: Store, name: str) -> tuple[list[CrampEvent], dict[int, Activity], tzinfo]:
@@ -236,73 +225,6 @@ def _listed(store: Store, name: str) -> tuple[list[CrampEvent], dict[int, Activi
     return events, {a.id: a for a in acts if a.id is not None}, tz
 
 
-def _rows(events: list[CrampEvent], acts: dict[int, Activity], tz: tzinfo) -> list[dict[str, Any]]:
-    from cramplog.journal.cramps import when_text
-
-    return [
-        {
-            "id": ev.id,
-            "when": when_text(ev),
-            "muscle": ev.muscle,
-            "side": ev.side,
-            "severity": ev.severity,
-            "timing": ev.timing,
-            "notes": ev.notes,
-            "session": _session_json(acts.get(ev.activity_id or -1), tz),
-        }
-        for ev in events
-    ]
-
-
-def _csv(rows: list[dict[str, Any]]) -> str:
-    import csv
-    import io
-
-    from cramplog.csvsafe import safe_cell
-
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    cols = ["id", "when", "muscle", "side", "severity", "timing", "notes"]
-    writer.writerow([*cols, "session_id", "session_start", "session_sport"])
-    for r in rows:
-        s = r["session"] or {}
-        values = [r[c] for c in cols] + [s.get("id"), s.get("start"), s.get("sport")]
-        writer.writerow(["" if v is None else safe_cell(v) for v in values])
-    return buf.getvalue()
-
-
-def _table(
-    rows: list[dict[str, Any]], events: list[CrampEvent], acts: dict[int, Activity], name: str
-) -> str:
-    import io
-
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"{name}: {len(rows)} cramp(s)", title_justify="left")
-    for col in ("id", "when", "muscle", "side", "sev", "timing", "session", "notes"):
-        table.add_column(col, justify="right" if col in ("id", "sev") else "left")
-    for r, ev in zip(rows, events, strict=True):
-        act = acts.get(ev.activity_id or -1)
-        session = "–"
-        if act is not None:
-            km = f" {act.distance_m / 1000:.1f} km" if act.distance_m else ""
-            session = f"{r['session']['start'][:16].replace('T', ' ')} {act.sport}{km}"
-        table.add_row(
-            str(r["id"]),
-            r["when"][:16].replace("T", " "),
-            r["muscle"],
-            r["side"] or "–",
-            "–" if r["severity"] is None else str(r["severity"]),
-            r["timing"] or "–",
-            session,
-            r["notes"] or "",
-        )
-    buf = io.StringIO()
-    Console(file=buf, width=120, force_terminal=False, color_system=None).print(table)
-    return buf.getvalue()
-
-
 @cramp_app.command(
     "list",
     help=(
@@ -312,21 +234,23 @@ def _table(
 )
 def list_command(
     athlete: AthleteOpt = None,
-    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="Output format."),
+    fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
     db: DbOpt = None,
 ) -> int:
     with open_store(db, readonly=True) as store:
         name = resolve_athlete(store, athlete)
         events, acts, tz = _listed(store, name)
-    rows = _rows(events, acts, tz)
+    from cramplog.render.cramps import cramp_rows, cramps_csv, cramps_json, cramps_table
+
+    rows = cramp_rows(events, acts, tz)
     if fmt is OutputFormat.json:
-        write_output(json.dumps(rows, indent=2, ensure_ascii=False), output)
+        write_output(cramps_json(rows), output)
     elif fmt is OutputFormat.csv:
-        write_output(_csv(rows), output)
+        write_output(cramps_csv(rows), output)
     else:
-        write_output(_table(rows, events, acts, name), output)
-    return 0
+        write_output(cramps_table(rows, events, acts, name), output)
+    return ExitStatus.OK
 
 
 @cramp_app.command(
@@ -338,7 +262,7 @@ def remove_command(
     athlete: AthleteOpt = None,
     db: DbOpt = None,
 ) -> int:
-    with open_store(db, readonly=True) as store:
+    with open_store(db, create=False) as store:
         ev = store.cramp(cramp_id)
         if ev is None:
             raise InputError(f"no cramp with id {cramp_id}; see 'cramplog cramp list'")
@@ -346,7 +270,7 @@ def remove_command(
             raise InputError(f"cramp {cramp_id} belongs to {ev.athlete!r}, not {athlete!r}")
         store.remove_cramp(cramp_id)
     say(f"Removed {_describe(ev)} (id {cramp_id}).")
-    return 0
+    return ExitStatus.OK
 
 
 @cramp_app.command(
@@ -387,7 +311,7 @@ def import_command(
         say(f"warning: {w}")
     skipped = sum(1 for w in warnings if w.endswith("(skipped)"))
     say(f"{file.name}: {added} added, {known} already known, {skipped} skipped ({name})")
-    return 0
+    return ExitStatus.OK
 
 
 @cramp_app.command(
@@ -410,4 +334,4 @@ def export_command(
     write_output(write_cramps_csv(events), output)
     if output is not None:
         say(f"Wrote {len(events)} cramp(s) of {name} to {output}")
-    return 0
+    return ExitStatus.OK

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cramplog.cli.common import AthleteOpt, DbOpt, err_console, open_store
+from cramplog.cli.exit_status import ExitStatus
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -47,10 +48,10 @@ def import_command(
         report = run_import(store, paths, athlete, console)
     print_import_summary(report, console)
     if not report.anything_readable and (report.failed or report.files_seen == 0):
-        return 2
+        return ExitStatus.ERROR
     if strict and report.failed:
-        return 2
-    return 0
+        return ExitStatus.ERROR
+    return ExitStatus.OK
 
 
 def run_import(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
@@ -15,10 +14,12 @@ from cramplog.cli.common import (
     DbOpt,
     OutputOpt,
     err_console,
+    format_option,
     open_store,
     resolve_athlete,
     write_output,
 )
+from cramplog.cli.exit_status import ExitStatus
 from cramplog.errors import InputError, UsageError
 
 if TYPE_CHECKING:
@@ -63,71 +64,6 @@ def _hr_bounds(profile: Profile, activities: list[Activity]) -> tuple[Any, Any, 
     return bounds.hr_max, bounds.hr_rest, bounds.note if bounds.estimated else ""
 
 
-def _goal_json(g: Goal) -> dict[str, Any]:
-    from cramplog.journal.profile import format_hms
-
-    return {
-        "name": g.name,
-        "date": g.date.isoformat(),
-        "sport": g.sport,
-        "distance_km": g.distance_km,
-        "descent_m": g.descent_m,
-        "temperature_c": g.temperature_c,
-        "target_time": None if g.target_time_s is None else format_hms(g.target_time_s),
-    }
-
-
-def _num(value: float | None) -> str:
-    return "–" if value is None else f"{value:g}"
-
-
-def _show_table(profile: Profile, estimates: dict[str, Any], note: str) -> str:
-    import io
-
-    from rich.console import Console
-    from rich.table import Table
-
-    from cramplog.journal.profile import format_hms
-
-    def hr(key: str) -> str:
-        value = getattr(profile, key)
-        if value is not None:
-            return f"{value:g}"
-        est = estimates.get(key)
-        return "unknown" if est is None else f"{est:.0f} (estimate)"
-
-    head = Table(title=f"Profile of {profile.name}", title_justify="left", show_header=False)
-    head.add_column("field")
-    head.add_column("value")
-    head.add_row("sex", profile.sex)
-    head.add_row("HR max", hr("hr_max"))
-    head.add_row("HR rest", hr("hr_rest"))
-    head.add_row("time zone", profile.timezone or "not set (UTC for files without an offset)")
-    for key, value in profile.thresholds.items():
-        head.add_row(f"threshold {key}", str(value))
-    buf = io.StringIO()
-    console = Console(file=buf, width=120, force_terminal=False, color_system=None)
-    console.print(head)
-    if note:
-        console.print(f"Estimates: {note}.", markup=False)
-    if profile.goals:
-        goals = Table(title="Goals", title_justify="left")
-        for col in ("name", "date", "sport", "km", "D− m", "°C", "target"):
-            goals.add_column(col)
-        for g in profile.goals:
-            goals.add_row(
-                g.name,
-                g.date.isoformat(),
-                g.sport,
-                _num(g.distance_km),
-                _num(g.descent_m),
-                _num(g.temperature_c),
-                "–" if g.target_time_s is None else format_hms(g.target_time_s),
-            )
-        console.print(goals)
-    return buf.getvalue()
-
-
 @profile_app.command(
     "show",
     help=(
@@ -138,12 +74,13 @@ def _show_table(profile: Profile, estimates: dict[str, Any], note: str) -> str:
 )
 def show_command(
     athlete: AthleteOpt = None,
-    fmt: ProfileFormat = typer.Option(ProfileFormat.table, "--format", "-f", help="Output format."),
+    fmt: Annotated[ProfileFormat, format_option()] = ProfileFormat.table,
     output: OutputOpt = None,
     db: DbOpt = None,
 ) -> int:
     from cramplog.journal.profile import dump_profile_toml
     from cramplog.model import Profile
+    from cramplog.render.profile import profile_json, profile_table
 
     with open_store(db, readonly=True) as store:
         name = resolve_athlete(store, athlete)
@@ -161,20 +98,10 @@ def show_command(
         if note:
             _say(f"note: not in the profile, estimated from the data: {note}")
     elif fmt is ProfileFormat.json:
-        doc = {
-            "name": profile.name,
-            "sex": profile.sex,
-            "hr_max": profile.hr_max,
-            "hr_rest": profile.hr_rest,
-            "timezone": profile.timezone,
-            "goals": [_goal_json(g) for g in profile.goals],
-            "thresholds": profile.thresholds,
-            "estimates": {**estimates, "note": note} if estimates else None,
-        }
-        write_output(json.dumps(doc, indent=2, ensure_ascii=False), output)
+        write_output(profile_json(profile, estimates, note), output)
     else:
-        write_output(_show_table(profile, estimates, note), output)
-    return 0
+        write_output(profile_table(profile, estimates, note), output)
+    return ExitStatus.OK
 
 
 # -- set -----------------------------------------------------------------------------------
@@ -196,7 +123,7 @@ def _goal_index(goals: list[Goal], name: str | None, has_date: bool) -> int | No
         key = name.strip().lower()
         return next((i for i, g in enumerate(goals) if g.name.lower() == key), None)
     if len(goals) == 1:
-        return 0
+        return ExitStatus.OK
     if not goals or has_date:
         return None
     names = ", ".join(repr(g.name) for g in goals)
@@ -344,7 +271,7 @@ def set_command(
         store.set_profile(profile)
     new = " (new athlete)" if is_new else ""
     _say(f"Profile of {name}{new}: {', '.join(changes)}.")
-    return 0
+    return ExitStatus.OK
 
 
 # -- import --------------------------------------------------------------------------------
@@ -365,6 +292,7 @@ def import_command(
     db: DbOpt = None,
 ) -> int:
     from cramplog.journal.profile import load_profile_toml
+    from cramplog.render.profile import num_text
 
     try:
         data = file.read_bytes()
@@ -384,10 +312,10 @@ def import_command(
         store.set_profile(profile)
     for w in warnings:
         _say(f"warning: {w}")
-    hr = f"HR {_num(profile.hr_max)}/{_num(profile.hr_rest)}"
+    hr = f"HR {num_text(profile.hr_max)}/{num_text(profile.hr_rest)}"
     verb = "replaced" if existed else "stored"
     _say(
         f"Profile of {profile.name} {verb}: sex {profile.sex}, {hr}, time zone "
         f"{profile.timezone or 'not set'}, {len(profile.goals)} goal(s)."
     )
-    return 0
+    return ExitStatus.OK

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cramplog.cli.common import AthleteOpt, DbOpt, OutputOpt, err_console, open_store, write_output
+from cramplog.cli.exit_status import ExitStatus
 
 if TYPE_CHECKING:
     from datetime import date
@@ -76,7 +77,7 @@ def report_command(
     if not reports:
         for row in team:
             console.print(f"cramplog: {row.athlete}: {row.error}", markup=False)
-        return 2
+        return ExitStatus.ERROR
     html = render_html(reports, team=team if len(names) > 1 else None, since=since_day, title=title)
     write_output(html, output)
     if output is not None:
@@ -86,7 +87,7 @@ def report_command(
     for row in team:
         if row.error is not None:
             console.print(f"  not in the report: {row.athlete}: {row.error}", markup=False)
-    return 0
+    return ExitStatus.OK
 
 
 def _athletes(

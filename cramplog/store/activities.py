@@ -287,7 +287,8 @@ class ActivityQueries(StoreBase):
         return out
 
     def put_features(self, items: dict[int, dict[str, Any]], key: str) -> None:
-        if not items:
+        """Cache feature dicts under ``key``; a read-only store skips it (a cache only)."""
+        if not items or self.readonly:
             return
         with self.transaction():
             self.conn.executemany(

@@ -35,12 +35,14 @@ def _parse_iso(text: str) -> datetime:
 class StoreBase:
     """A cramplog store at ``path`` (created on first use)."""
 
-    def __init__(self, path: Path | str, *, readonly: bool = False) -> None:
+    def __init__(self, path: Path | str, *, readonly: bool = False, create: bool = True) -> None:
         self.path = Path(path)
-        # Read-only: the store must exist already, and the analysis-outcome cache is not
-        # written (``cramplog analyze`` without PATHs). The commands' own writes still happen.
+        # Read-only: the store must exist already; the caches (features, analysis outcomes)
+        # are not written, and any other write raises StoreError. Only bringing an older
+        # store's schema up to date on opening still writes.
         self.readonly = readonly
-        if readonly and not self.path.exists():
+        # ``create=False``: a command that only changes what is stored needs it to exist
+        if (readonly or not create) and not self.path.exists():
             raise StoreError(
                 f"no cramplog store at {self.path}; import some files first (cramplog import PATH)"
             )
@@ -85,7 +87,7 @@ class StoreBase:
                 self._upgrade(version)
             return
         self._set_wal()
-        with self.transaction():
+        with self._write():
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     self.conn.execute(statement)
@@ -96,7 +98,7 @@ class StoreBase:
 
     def _upgrade(self, version: int) -> None:
         """Apply the migrations after ``version`` in one transaction (all or nothing)."""
-        with self.transaction():
+        with self._write():
             for v in range(version, SCHEMA_VERSION):
                 for statement in MIGRATIONS.get(v, ()):
                     self.conn.execute(statement)
@@ -115,7 +117,15 @@ class StoreBase:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: all of it lands, or none of it (also on Ctrl-C)."""
+        """One write transaction: all of it lands, or none of it (also on Ctrl-C).
+        A read-only store refuses it with StoreError before anything is written."""
+        if self.readonly:
+            raise StoreError(f"the store at {self.path} was opened read-only; it cannot be written")
+        with self._write() as conn:
+            yield conn
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
