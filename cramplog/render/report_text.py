@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING, Any
 from cramplog.analysis.team import goal_text
 
 if TYPE_CHECKING:
+    from cramplog.analysis.outcome import Overview
     from cramplog.analysis.team import TeamRow
 
 WINDOW_LABELS = {"in_session": "in session", "days_0_7": "0–7 d", "days_8_42": "8–42 d"}
 
 
-def hr_text(ov: dict[str, Any]) -> str:
+def hr_text(ov: Overview) -> str:
     mx, rest = ov.get("hr_max"), ov.get("hr_rest")
     mx_s = "?" if mx is None else f"{mx:.0f}"
     rest_s = "?" if rest is None else f"{rest:.0f}"
@@ -25,11 +26,11 @@ def hr_text(ov: dict[str, Any]) -> str:
     return f"HR max {mx_s} / rest {rest_s} bpm ({how})"
 
 
-def period_text(ov: dict[str, Any]) -> str:
+def period_text(ov: Overview) -> str:
     return f"{ov.get('first_day') or '?'} … {ov.get('last_day') or '?'}"
 
 
-def sessions_text(ov: dict[str, Any]) -> str:
+def sessions_text(ov: Overview) -> str:
     total = ov.get("sessions", 0)
     if ov.get("since"):
         return f"{ov.get('sessions_in_window', 0)} since {ov['since']} ({total} in all)"
@@ -82,7 +83,7 @@ def personal_missing_text(personal: dict[str, Any]) -> str:
     )
 
 
-def goal_header(report: dict[str, Any], ov: dict[str, Any]) -> str:
+def goal_header(report: dict[str, Any], ov: Overview) -> str:
     goal = report.get("goal")
     if not goal:
         return "No goal in the profile (add [[goals]] to athlete.toml for a readiness check)."
