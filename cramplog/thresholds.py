@@ -39,7 +39,8 @@ DEFAULTS: dict[str, dict[str, float]] = {
         # ... no ratio while the chronic load is below this fraction of it (a return) ...
         "negligible_fraction": 0.25,
         # ... and no flag while the acute load stays at or below usual × this (back to
-        # routine after a lighter spell, e.g. a rebuild, is not a spike)
+        # routine after a lighter spell, e.g. a rebuild, is not a spike). Both 0: no
+        # baseline (the literature's band alone)
         "acute_over_usual": 1.15,
     },
     "CR03": {
@@ -47,11 +48,13 @@ DEFAULTS: dict[str, dict[str, float]] = {
         "warning": 2.0,
         "cap": 10.0,
         # design (personal baseline): monotony must also be ≥ this × the athlete's median
-        # monotony of the previous weeks, or come with rising load: a 7-day load (and so
-        # strain) ≥ load_over_usual × their median 7-day load
+        # monotony of the previous weeks and above its monotony_quantile-th percentile, or
+        # come with rising load: a 7-day load (and so strain) ≥ load_over_usual × their
+        # median 7-day load. monotony_over_usual = 0: no baseline (Foster's band alone)
         "baseline_days": 84.0,
         "min_baseline_days": 28.0,
         "monotony_over_usual": 1.5,
+        "monotony_quantile": 90.0,
         "load_over_usual": 1.3,
     },
     "CR04": {
@@ -101,6 +104,7 @@ DEFAULTS: dict[str, dict[str, float]] = {
         "usual_rest_quantile": 90.0,
         "usual_rest_window_days": 84.0,
         "break_days": 14.0,  # ... and no longer than this: a longer gap is a break
+        # (usual_rest_window_days = 0: no usual-rest baseline)
     },
     "CR09": {"window_days": 7.0},
     "CR10": {"caution": 1.2, "warning": 1.5, "window_days": 182.0},

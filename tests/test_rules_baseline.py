@@ -168,3 +168,17 @@ def test_cr02_a_real_step_after_the_rebuild_is_found() -> None:
     assert flagged and all(f.date >= D0 + timedelta(200) for f in flagged)
     assert "warning" in {f.severity for f in flagged}
     assert all(f.evidence["acute_load"] > 1.15 * f.evidence["usual_chronic_load"] for f in flagged)
+
+
+def test_cr03_a_recurring_streak_is_flagged_only_beyond_the_usual_range() -> None:
+    # every third week 7 × 10 km instead of 5 × 14 km: the same weekly load, so no rising
+    # load; the streak weeks' monotony (up to 10, SD 0) is 1.5 × the median (1.58) every
+    # time, but after a few of them only the days above the 90th percentile are unusual
+    acts = []
+    for w in range(18):
+        days = range(7) if w % 3 == 2 else (0, 1, 2, 4, 5)
+        acts += [run(w * 7 + d, 10 if w % 3 == 2 else 14) for d in days]
+    found = {f.date for f in fired(context(acts), "CR03")}
+    wide = {f.date for f in fired(context(acts, thresholds={"CR03.monotony_quantile": 0}), "CR03")}
+    assert found <= wide and len(wide) >= 20
+    assert len(found) <= len(wide) / 2

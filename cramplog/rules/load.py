@@ -112,8 +112,9 @@ def _cr02(ctx: RuleInputs) -> list[Finding]:
 
 def _cr03(ctx: RuleInputs) -> list[Finding]:
     """Foster monotony past the literature's band, on a loaded day, when it is also unusual
-    for this athlete: ≥ monotony_over_usual × their median monotony of the previous weeks,
-    or with rising load: the 7-day load ≥ load_over_usual × their median 7-day load (strain,
+    for this athlete: ≥ monotony_over_usual × their median monotony of the previous weeks
+    and above the monotony_quantile-th percentile of it (beyond their usual range, not
+    only their middle), or with rising load: the 7-day load ≥ load_over_usual × their median 7-day load (strain,
     7-day load × monotony, then rises as much; strain itself is not compared, as it moves
     with the day-to-day noise of monotony)."""
     import numpy as np
@@ -140,7 +141,8 @@ def _cr03(ctx: RuleInputs) -> list[Finding]:
             usual_w = trailing_quantile(weekly, i, window, 50.0, need)
             if usual_m is None or usual_w is None or usual_w <= 0:
                 continue  # too little history to know what is usual for this athlete
-            unusual = value >= th["monotony_over_usual"] * usual_m
+            high = trailing_quantile(mono, i, window, th["monotony_quantile"], need)
+            unusual = value >= th["monotony_over_usual"] * usual_m and value > (high or 0.0)
             if not (unusual or w_i >= th["load_over_usual"] * usual_w):
                 continue
         day = d.day(i)
