@@ -15,21 +15,33 @@ import numpy as np
 import pytest
 from test_rules_common import D0, context, fired, run
 
-from cramplog.rules.baseline import rest_runs, seeded_ewma, trailing_quantile, usual_rest
+from cramplog.rules.baseline import rest_runs, seeded_ewma, trailing_quantiles, usual_rest
 
 # -- the helpers, against hand-computed values ----------------------------------------------
 
 
-def test_trailing_quantile_reads_only_the_days_before() -> None:
+def test_trailing_quantiles_read_only_the_days_before() -> None:
     x = np.array([1.0, 2.0, math.nan, 4.0, 100.0])
-    # days 0-3 before day 4: finite 1, 2, 4 → median 2; day 4's 100 is not included
-    assert trailing_quantile(x, 4, 10, 50.0, 1) == 2.0
+    got = trailing_quantiles(x, 10, 50.0, 1)
+    # day 4: days 0-3, finite 1, 2, 4 → median 2; day 4's own 100 is not included
+    assert got[4] == 2.0
+    assert got[1] == 1.0 and got[2] == 1.5 and got[3] == 1.5  # NaN days are skipped
+    assert math.isnan(got[0])  # nothing before day 0
     # window 2 before day 4: days 2-3 → only 4.0
-    assert trailing_quantile(x, 4, 2, 50.0, 1) == 4.0
+    assert trailing_quantiles(x, 2, 50.0, 1)[4] == 4.0
     # 90th percentile of 1, 2, 4 with linear interpolation: rank 0.9·2 = 1.8 → 2 + 0.8·2
-    assert trailing_quantile(x, 4, 10, 90.0, 1) == pytest.approx(3.6)
-    assert trailing_quantile(x, 4, 10, 50.0, 4) is None  # fewer than 4 finite values
-    assert trailing_quantile(x, 0, 10, 50.0, 1) is None  # nothing before day 0
+    assert trailing_quantiles(x, 10, 90.0, 1)[4] == pytest.approx(3.6)
+    assert math.isnan(trailing_quantiles(x, 10, 50.0, 4)[4])  # fewer than 4 finite values
+    # a long series takes the vectorised path: against a plain loop over the windows
+    rng = np.random.default_rng(3)
+    y = rng.normal(50, 10, 300)
+    y[:6] = math.nan
+    got = trailing_quantiles(y, 84, 90.0, 28)
+    for i in range(300):
+        past = [v for v in y[max(0, i - 84) : i] if not math.isnan(v)]
+        want = np.percentile(past, 90.0) if len(past) >= 28 else math.nan
+        assert got[i] == pytest.approx(want, nan_ok=True)
+    assert np.isnan(trailing_quantiles(y, 20, 50.0, 28)).all()  # a window under min_count
 
 
 def test_rest_runs_and_usual_rest() -> None:

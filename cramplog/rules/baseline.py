@@ -5,7 +5,7 @@ A caution or warning of a routine-dependent rule means "past the literature's th
 function here reads only days *before* the day judged, so a baseline never includes the
 day it judges (nor anything after it).
 
-- ``trailing_quantile``: a quantile of a daily column over the days before a day;
+- ``trailing_quantiles``: a quantile of a daily column over the days before each day;
 - ``rest_runs`` and ``usual_rest``: the athlete's runs of days without load, and the
   longest rest they usually take (a percentile of those runs in the previous weeks);
 - ``seeded_ewma``: an EWMA started from the mean of its first ``tau`` days instead of 0
@@ -21,19 +21,28 @@ if TYPE_CHECKING:
     import numpy as np
 
 
-def trailing_quantile(
-    values: np.ndarray, i: int, window: int, q: float, min_count: int
-) -> float | None:
-    """The ``q``-th percentile (0-100, linear interpolation) of the finite values of the
-    ``window`` days before day ``i`` (day ``i`` itself excluded); None with fewer than
-    ``min_count`` finite values."""
+def trailing_quantiles(values: np.ndarray, window: int, q: float, min_count: int) -> np.ndarray:
+    """Per day ``i``: the ``q``-th percentile (0-100, linear interpolation) of the finite
+    values of the ``window`` days before it (day ``i`` itself excluded); NaN with fewer than
+    ``min_count`` finite values. One vectorised pass over all days."""
     import numpy as np
 
-    past = values[max(0, i - window) : max(0, i)]
-    past = past[np.isfinite(past)]
-    if len(past) < max(1, min_count):
-        return None
-    return float(np.percentile(past, q))
+    x = np.asarray(values, dtype=float)
+    n = len(x)
+    out = np.full(n, np.nan)
+    if n == 0 or window <= 0:
+        return out
+    padded = np.concatenate([np.full(window, np.nan), x])
+    views = np.lib.stride_tricks.sliding_window_view(padded, window)[:n]  # row i: [i-w, i)
+    count = np.isfinite(views).sum(axis=1)
+    enough = count >= max(1, min_count)
+    full = enough & (count == window)  # no NaN in the window: one vectorised percentile
+    if full.any():
+        out[full] = np.percentile(views[full], q, axis=1)
+    for i in np.flatnonzero(enough & ~full).tolist():
+        row = views[i]  # the first days of the log, or a column with gaps
+        out[i] = np.percentile(row[np.isfinite(row)], q)
+    return out
 
 
 def rest_runs(load: np.ndarray) -> list[tuple[int, int]]:

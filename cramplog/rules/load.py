@@ -13,7 +13,7 @@ from typing import Any
 from cramplog.metrics.daily import window_stats
 from cramplog.model import Finding, Goal, sport_family
 from cramplog.rules.base import Rule, RuleInputs, band, fmt_dur, fmt_km
-from cramplog.rules.baseline import trailing_quantile
+from cramplog.rules.baseline import trailing_quantiles
 
 FAMILY_WORD = {"running": "run", "cycling": "ride", "swimming": "swim"}
 
@@ -75,11 +75,13 @@ def _cr02(ctx: RuleInputs) -> list[Finding]:
     window, q = int(th["usual_window_days"]), th["usual_quantile"]
     # both set to 0: no personal baseline, the literature's band alone
     personal = th["negligible_fraction"] > 0 or th["acute_over_usual"] > 0
+    days = np.flatnonzero((load > 0) & ~np.isnan(acwr)).tolist()
+    usuals = trailing_quantiles(chronic, window, q, 28) if personal and days else None
     out = []
     returning = False  # inside a stretch of negligible chronic load that was reported
-    for i in np.flatnonzero((load > 0) & ~np.isnan(acwr)).tolist():
+    for i in days:
         day = d.day(i)
-        usual = trailing_quantile(chronic, i, window, q, 28) if personal else None
+        usual = None if usuals is None or np.isnan(usuals[i]) else float(usuals[i])
         chr_i, ac_i = float(chronic[i]), float(acute[i])
         if usual is not None and chr_i < th["negligible_fraction"] * usual:
             if not returning:
@@ -127,22 +129,29 @@ def _cr03(ctx: RuleInputs) -> list[Finding]:
     weekly = np.convolve(load, np.ones(7))[: d.n]
     weekly[:6] = np.nan
     window, need = int(th["baseline_days"]), int(th["min_baseline_days"])
+    days = [
+        i
+        for i in np.flatnonzero((load > 0) & ~np.isnan(mono)).tolist()
+        if band(float(mono[i]), th["caution"], th["warning"])
+    ]
+    personal = th["monotony_over_usual"] > 0 and bool(days)
+    if personal:  # monotony_over_usual 0: no personal baseline, Foster's band alone
+        med_m = trailing_quantiles(mono, window, 50.0, need)
+        high_m = trailing_quantiles(mono, window, th["monotony_quantile"], need)
+        med_w = trailing_quantiles(weekly, window, 50.0, need)
     out = []
-    for i in np.flatnonzero((load > 0) & ~np.isnan(mono)).tolist():
+    for i in days:
         value = float(mono[i])
         sev = band(value, th["caution"], th["warning"])
-        if sev is None:
-            continue
+        assert sev is not None
         s_i, w_i = float(strain[i]), float(weekly[i])
         usual_m = usual_w = None
-        unusual = True  # monotony_over_usual 0: no personal baseline, the band alone
-        if th["monotony_over_usual"] > 0:
-            usual_m = trailing_quantile(mono, i, window, 50.0, need)
-            usual_w = trailing_quantile(weekly, i, window, 50.0, need)
-            if usual_m is None or usual_w is None or usual_w <= 0:
+        unusual = True
+        if personal:
+            usual_m, usual_w, high = float(med_m[i]), float(med_w[i]), float(high_m[i])
+            if np.isnan(usual_m) or np.isnan(usual_w) or usual_w <= 0:
                 continue  # too little history to know what is usual for this athlete
-            high = trailing_quantile(mono, i, window, th["monotony_quantile"], need)
-            unusual = value >= th["monotony_over_usual"] * usual_m and value > (high or 0.0)
+            unusual = value >= th["monotony_over_usual"] * usual_m and value > high
             if not (unusual or w_i >= th["load_over_usual"] * usual_w):
                 continue
         day = d.day(i)
