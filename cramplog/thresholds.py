@@ -28,8 +28,35 @@ DEFAULTS: dict[str, dict[str, float]] = {
         "min_history_days": 28.0,
     },
     "CR01": {"caution": 1.10, "warning": 1.30, "high": 2.00, "window_days": 30.0},
-    "CR02": {"caution": 1.3, "warning": 1.5, "silent_days": 28.0},
-    "CR03": {"caution": 1.5, "warning": 2.0, "cap": 10.0},
+    "CR02": {
+        "caution": 1.3,
+        "warning": 1.5,
+        "silent_days": 28.0,
+        # design (personal baseline): the athlete's usual chronic load is this percentile
+        # of their chronic load over the previous year ...
+        "usual_window_days": 365.0,
+        "usual_quantile": 75.0,
+        # ... no ratio while the chronic load is below this fraction of it (a return) ...
+        "negligible_fraction": 0.25,
+        # ... and no flag while the acute load stays at or below usual × this (back to
+        # routine after a lighter spell, e.g. a rebuild, is not a spike). Both 0: no
+        # baseline (the literature's band alone)
+        "acute_over_usual": 1.15,
+    },
+    "CR03": {
+        "caution": 1.5,
+        "warning": 2.0,
+        "cap": 10.0,
+        # design (personal baseline): monotony must also be ≥ this × the athlete's median
+        # monotony of the previous weeks and above its monotony_quantile-th percentile, or
+        # come with rising load: a 7-day load (and so strain) ≥ load_over_usual × their
+        # median 7-day load. monotony_over_usual = 0: no baseline (Foster's band alone)
+        "baseline_days": 84.0,
+        "min_baseline_days": 28.0,
+        "monotony_over_usual": 1.5,
+        "monotony_quantile": 90.0,
+        "load_over_usual": 1.3,
+    },
     "CR04": {
         "caution_pct": 3.0,
         "warning_pct": 6.0,
@@ -71,8 +98,13 @@ DEFAULTS: dict[str, dict[str, float]] = {
         "peak_window_days": 90.0,
         "frequency_drop": 0.5,
         "taper_days": 14.0,
-        "warmup_days": 42.0,  # design: CTL starts at 0, so its "peak" means little before this
-        "open_gap_max_days": 14.0,  # design: a longer gap at the end is the log ending
+        "warmup_days": 42.0,  # design: CTL is seeded from the mean load of these first days
+        # design (personal baseline): a gap must be longer than this percentile of the
+        # athlete's own rest runs over the previous weeks ...
+        "usual_rest_quantile": 90.0,
+        "usual_rest_window_days": 84.0,
+        "break_days": 14.0,  # ... and no longer than this: a longer gap is a break
+        # (usual_rest_window_days = 0: no usual-rest baseline)
     },
     "CR09": {"window_days": 7.0},
     "CR10": {"caution": 1.2, "warning": 1.5, "window_days": 182.0},

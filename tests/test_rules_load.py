@@ -72,13 +72,16 @@ def test_cr02_silent_on_steady_load() -> None:
 
 
 def test_cr03_monotony() -> None:
+    # Foster's band alone (the personal baseline off; tests/test_rules_baseline.py has it on)
+    off = {"CR03.monotony_over_usual": 0}
     five_on = [run(w * 7 + d, 10) for w in range(2) for d in range(5)]
-    found = fired(context(five_on), "CR03")
+    found = fired(context(five_on, thresholds=off), "CR03")
     assert [f.severity for f in found if f.date == D0 + timedelta(7)] == ["caution"]
+    # 5 × 10 km + 2 rest days: mean 50/7, population SD 50/7 · √(2/5) → 1/√0.4 = 1.581
     assert found[0].evidence["monotony"] == pytest.approx(1.581, abs=1e-3)
-    assert {f.severity for f in fired(context(steady(10)), "CR03")} == {"warning"}
+    assert {f.severity for f in fired(context(steady(10), thresholds=off), "CR03")} == {"warning"}
     varied = [run(0, 30), run(2, 5), run(4, 30), run(6, 5), run(7, 30), run(9, 5)]
-    assert fired(context(varied), "CR03") == []
+    assert fired(context(varied, thresholds=off), "CR03") == []
 
 
 @pytest.mark.parametrize(("minutes", "severity"), [(70, None), (75, "caution"), (95, "warning")])

@@ -156,9 +156,12 @@ def analyze_athlete(
     if goal and goal.distance_km:
         dist = goal.distance_km
         long_km = th["CR05"]["long_km_marathon"] if dist >= MARATHON_KM else 0.6 * dist
+    # The daily series ends on the last session day even when the analysis is as of a
+    # later day: the days after the last imported session are no data, not rest (a stale
+    # export must not make a gap, a taper or a fall in CTL).
     daily = daily_series(
         feats,
-        today=today,
+        today=min(today, last_day) if last_day else today,
         heat_c=heat_c,
         long_run_km=long_km,
         cap=th["CR03"]["cap"],

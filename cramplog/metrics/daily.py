@@ -3,7 +3,9 @@
 Conventions (SCIENCE.md, "Formulas"):
 
 - ``load``: sum of the day's session loads; every day from the first to the last (or
-  ``today``) is present and rest days are 0.
+  ``today``) is present and rest days are 0. The analysis passes no ``today`` beyond the
+  last session day: the days after the last imported session are *no data*, not rest, so
+  they get no row (no gap, no taper, no fall in CTL from a stale export).
 - EWMA with λ = 1 − e^(−1/τ) (a true time constant τ; *not* Runalyze's λ = 2/(N+1), whose
   time constant is about N/2): x_t = x_{t−1} + λ·(L_t − x_{t−1}).
   CTL (τ 42) and ATL (τ 7) start from 0 the day before the first day, so a single load L

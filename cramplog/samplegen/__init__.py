@@ -2,14 +2,15 @@
 
 ``write_sample`` writes the bundled ``sample_logs/`` (one runner's season with six
 planted episodes, and a small team); ``write_corpus`` writes larger random corpora
-for benchmarks. Self-contained: imports nothing from the rest of cramplog.
+for benchmarks; ``write_controls`` three seasons with no planted pattern (false-alarm
+controls). Self-contained: imports nothing from the rest of cramplog.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["write_corpus", "write_sample"]
+__all__ = ["write_controls", "write_corpus", "write_sample"]
 
 
 def write_sample(out_dir: Path) -> list[Path]:
@@ -23,6 +24,14 @@ def write_sample(out_dir: Path) -> list[Path]:
     for spec in team_specs():
         folders.append(write_athlete(spec, out_dir / "team"))
     return folders
+
+
+def write_controls(out_dir: Path) -> list[Path]:
+    """Write the three false-alarm control seasons (no planted pattern) into out_dir."""
+    from .athlete import write_athlete
+    from .controls import control_specs
+
+    return [write_athlete(spec, Path(out_dir)) for spec in control_specs()]
 
 
 def write_corpus(
