@@ -95,9 +95,11 @@ ALEX_EPISODES = [
     ("CR11", "2026-05-16", "2026-05-16", "info"),
     ("CR08", "2026-06-08", "2026-06-12", "caution"),
 ]
-# Chloe's CR04 race and Elena's CR01 spike are not found, before this change or after it:
-# both logs cover 26-27 days, under general.min_history_days (28) (see docs/rules.md).
+# The team logs cover six weeks: before that they covered 26-27 days, under
+# general.min_history_days (28), and Chloe's race and Elena's spike went unseen.
 TEAM_EPISODES = [
+    ("chloe", "CR04", "2026-06-21", "2026-06-21", "warning"),
+    ("elena", "CR01", "2026-06-27", "2026-06-27", "warning"),
     ("elena", "CR07", "2026-06-27", "2026-06-27", "warning"),
     ("elena", "CR11", "2026-06-27", "2026-06-27", "info"),
 ]
@@ -114,7 +116,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
         pytest.skip("sample_logs is not there")
     root = tmp_path_factory.mktemp("sample")
     out = {"alex": analyze(REPO / "sample_logs" / "alex", root / "alex.sqlite")}
-    for name in ("elena",):
+    for name in ("chloe", "elena"):
         out[name] = analyze(REPO / "sample_logs" / "team" / name, root / f"{name}.sqlite")
     return out
 

@@ -52,7 +52,7 @@ def ben() -> AthleteSpec:
     lat, lon = 40.4153, -3.6845  # Retiro, Madrid
     climate = ph.Climate(15.0, 10.0, 7.5, ref_ele_m=660.0)
     climate.anomalies = ph.make_anomalies(
-        np.random.default_rng([seed, 1]), date(2026, 5, 25), 40, sd=2.5
+        np.random.default_rng([seed, 1]), date(2026, 5, 11), 55, sd=2.5
     )
     routes = {
         "retiro": ph.loop_route(
@@ -75,7 +75,7 @@ def ben() -> AthleteSpec:
         (5, "07:30", "long", 16.0, "casa_campo"),
         (6, "08:00", "easy", 8.0, "retiro"),
     ]
-    plans = _weeks(date(2026, 6, 1), 4, pattern, "fit", rec=(2, 3, 4, 5))
+    plans = _weeks(date(2026, 5, 18), 6, pattern, "fit", rec=(2, 3, 4, 5))
     return AthleteSpec(
         folder="ben",
         name="Ben Ortega",
@@ -97,7 +97,7 @@ def chloe() -> AthleteSpec:
     seed = 7102
     climate = ph.Climate(14.0, 3.0, 4.0, ref_ele_m=20.0)
     climate.anomalies = ph.make_anomalies(
-        np.random.default_rng([seed, 1]), date(2026, 5, 25), 40, sd=1.5
+        np.random.default_rng([seed, 1]), date(2026, 5, 11), 55, sd=1.5
     )
     routes = {
         "presidio": ph.loop_route(
@@ -116,7 +116,7 @@ def chloe() -> AthleteSpec:
         (3, "18:30", "easy", 7.0, "presidio"),
         (5, "08:00", "long", 9.0, "presidio"),
     ]
-    plans = _weeks(date(2026, 6, 1), 4, pattern, "gpx", rec=(4, 5))
+    plans = _weeks(date(2026, 5, 18), 6, pattern, "gpx", rec=(4, 5))
     plans.append(Plan(race_day, "08:00", "race", 10.0, "race_10k", "gpx", title="Race: Presidio 10K", race=True,
                       frac=1.04, rec=(2, 3), cramp_at_km=8.6,
                       cramp=("calf", "left", 3, "during", "left calf in the last 2 km")))  # fmt: skip
@@ -141,7 +141,7 @@ def dev() -> AthleteSpec:
     seed = 7103
     climate = ph.Climate(24.0, 3.0, 5.0, ref_ele_m=920.0)
     climate.anomalies = ph.make_anomalies(
-        np.random.default_rng([seed, 1]), date(2026, 5, 25), 40, sd=1.0
+        np.random.default_rng([seed, 1]), date(2026, 5, 11), 55, sd=1.0
     )
     routes = {
         "cubbon": ph.loop_route(
@@ -154,7 +154,7 @@ def dev() -> AthleteSpec:
         (4, "06:00", "treadmill", 7.0, ""),
         (6, "06:15", "run", 10.0, "cubbon"),
     ]
-    plans = _weeks(date(2026, 6, 1), 4, pattern, "manual")
+    plans = _weeks(date(2026, 5, 18), 6, pattern, "manual")
     plans = [
         Plan(
             p.day,
@@ -187,7 +187,7 @@ def elena() -> AthleteSpec:
     seed = 7104
     heat_day = date(2026, 6, 27)
     climate = ph.Climate(9.5, 9.5, 5.0, ref_ele_m=40.0)
-    anomalies = ph.make_anomalies(np.random.default_rng([seed, 1]), date(2026, 5, 25), 40, sd=2.0)
+    anomalies = ph.make_anomalies(np.random.default_rng([seed, 1]), date(2026, 5, 11), 55, sd=2.0)
     climate.anomalies = {d: min(a, 0.0) for d, a in anomalies.items()}  # a cool June ...
     climate.anomalies[heat_day] = 9.0  # ... until the heat wave
     climate.anomalies[heat_day + timedelta(1)] = 9.0
@@ -205,7 +205,7 @@ def elena() -> AthleteSpec:
         (5, "08:00", "long", 14.0, "grunewald"),
     ]
     plans = _weeks(
-        date(2026, 6, 1), 4, pattern, ("fitgz", "gpx", "fitgz"), rec=(2, 3, 4, 5), skip={heat_day}
+        date(2026, 5, 18), 6, pattern, ("fitgz", "gpx", "fitgz"), rec=(2, 3, 4, 5), skip={heat_day}
     )
     plans.append(Plan(heat_day, "11:30", "long", 23.0, "grunewald", "fitgz", slug="long_run_heatwave",
                       rec=(1, 2), cramp=("hamstring", "both", 3, "after", "32 C, first long run this warm")))  # fmt: skip
