@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from cramplog.analysis.team import goal_text, trend_text
+from cramplog.render.personal_text import personal_intro, rr_text
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -218,7 +219,9 @@ def personal_renderable(report: dict[str, Any]) -> RenderableType:
             "often enough around your cramps to test."
         )
     table = Table(
-        title="Personal associations (hypotheses, not causes)", title_justify="left", expand=True
+        title=f"Personal associations ({personal_intro(personal)})",
+        title_justify="left",
+        expand=True,
     )
     for col in ("rule", "window", "cramp sessions", "other sessions", "RR", "p (Holm)"):
         table.add_column(col, justify="left" if col in ("rule", "window") else "right")
@@ -228,7 +231,7 @@ def personal_renderable(report: dict[str, Any]) -> RenderableType:
             WINDOW_LABELS.get(a["window"], a["window"]),
             f"{a['case_exposed']}/{a['case_exposed'] + a['case_unexposed']}",
             f"{a['control_exposed']}/{a['control_exposed'] + a['control_unexposed']}",
-            f"{a['relative_risk']:.1f}",
+            rr_text(a),
             f"{a['p_holm']:.3f}",
         )
     return table
