@@ -4,7 +4,6 @@ before its day, over generated histories and over the bundled sample season."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -49,35 +48,11 @@ def test_deleting_a_cramp_never_changes_an_earlier_finding(sessions, cramps) -> 
         _assert_no_hindsight(full, run_rules(context(acts, cramps=rest)), c.when.date())
 
 
-ALEX = Path(__file__).resolve().parents[1] / "sample_logs" / "alex"
-
-
-@pytest.fixture(scope="module")
-def alex(tmp_path_factory: pytest.TempPathFactory):
-    if not ALEX.is_dir():
-        pytest.skip("sample_logs/alex is not there")
-    from cramplog.analysis.stored import analysis_day, load_athlete, session_features
-    from cramplog.cli.app import run as cli_run
-    from cramplog.features.compute import estimate_hr_bounds
-    from cramplog.features.key import rounded_bounds
-    from cramplog.store import Store
-
-    db = tmp_path_factory.mktemp("alex") / "store.sqlite"
-    assert cli_run(["import", str(ALEX), "--db", str(db)]) == 0
-    store = Store(db)
-    data = load_athlete(store, "Alex Moreno")
-    hr = rounded_bounds(estimate_hr_bounds(data.profile, data.activities))
-    feats, _ = session_features(store, data.profile, data.activities, hr)
-    tz = data.profile.tzinfo()
-    today = analysis_day(None, max(a.local_date(tz) for a in data.activities))
-    return data, feats, hr, today
-
-
 @pytest.mark.slow
-def test_sample_season_has_no_hindsight(alex) -> None:
+def test_sample_season_has_no_hindsight(alex_season) -> None:
     from cramplog.analysis.athlete import analyze_athlete
 
-    data, feats, hr, today = alex
+    data, feats, hr, today = alex_season
 
     def findings(cramps):
         rep = analyze_athlete(data.profile, data.activities, cramps, today=today,

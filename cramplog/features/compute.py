@@ -12,7 +12,8 @@ Load conventions (SCIENCE.md, "Formulas"):
   (Runalyze's unisex pair). ``TRIMP_COEFFS`` and the session's ``trimp_coeffs`` say which.
 - Summary-only sessions with an average HR use TRIMP of the average HR (an underestimate,
   noted in ``missing``).
-- Session-RPE (Foster 2001): RPE × minutes.
+- Session-RPE (Foster 2001): RPE × minutes, kept in ``rpe_load``; the load is put on the
+  TRIMP scale by ``loadscale.scale_rpe_loads`` before any daily series (issue 14).
 - Fallback: minutes × the athlete's median TRIMP/min for the sport family, once there are
   ``FALLBACK_MIN_HR_SESSIONS`` HR sessions in that family; before that ``FALLBACK_TRIMP_PER_MIN``
   (1.0, about an easy aerobic session). Applied by ``assign_fallback_loads``.
@@ -37,7 +38,7 @@ from cramplog.features.elevation import (
 from cramplog.model import Activity, Profile, Stream, sport_family
 from cramplog.thresholds import heat_threshold
 
-FEATURES_VERSION = 2
+FEATURES_VERSION = 3  # 3: rpe_load/load_scale, elevation_source (issue 14)
 TRIMP_COEFFS = {"male": (0.64, 1.92), "female": (0.86, 1.67), "unspecified": (0.725215, 1.795)}
 HR_MIN_VALID, HR_MAX_VALID = 0.0, 250.0
 FALLBACK_TRIMP_PER_MIN = 1.0
@@ -87,6 +88,8 @@ class SessionFeatures:
     trimp_coeffs: str = "unspecified"  # which TRIMP sex coefficients were used
     first_half_pace: float | None = None  # s/km, from the stream (races: pacing)
     second_half_pace: float | None = None
+    rpe_load: float | None = None  # RPE × minutes, wherever an RPE was logged
+    load_scale: float | None = None  # TRIMP per RPE·min applied to an RPE load (loadscale)
 
     @property
     def duration_s(self) -> float | None:
@@ -321,10 +324,12 @@ def compute_features(
         elif act.hr_avg and dur and HR_MIN_VALID < act.hr_avg <= HR_MAX_VALID:
             sf.trimp = trimp_from_average(act.hr_avg, dur / 60.0, hr.hr_rest, hr.hr_max, sex)
             missing.append("TRIMP from average heart rate (no HR samples): an underestimate")
+    if act.rpe is not None and 0 <= act.rpe <= 10:
+        sf.rpe_load = float(act.rpe) * sf.minutes
     if sf.trimp is not None:
         sf.load, sf.load_source = sf.trimp, "hr"
-    elif act.rpe is not None and 0 <= act.rpe <= 10:
-        sf.load, sf.load_source = float(act.rpe) * sf.minutes, "rpe"
+    elif sf.rpe_load is not None:
+        sf.load, sf.load_source = sf.rpe_load, "rpe"  # provisional: scale_rpe_loads
     else:
         sf.load, sf.load_source = FALLBACK_TRIMP_PER_MIN * sf.minutes, "fallback"
         missing.append("no heart rate or RPE: load estimated from duration")
