@@ -141,9 +141,9 @@ def goal_duration(ctx: RuleInputs, goal: Goal) -> tuple[float | None, str]:
     if goal.target_time_s:
         return goal.target_time_s, "target"
     if goal.distance_km:
-        from cramplog.rules.pace import predicted_time
+        from cramplog.rules.pace import goal_prediction
 
-        pred, _ = predicted_time(ctx, sport_family(goal.sport), goal.distance_km * 1000, ctx.today)
+        pred, _ = goal_prediction(ctx, goal)
         if pred:
             return pred, "predicted"
     return None, "unknown"
