@@ -154,3 +154,16 @@ def test_real_barometric_totals_do_not_move(path) -> None:
             checked += 1
     if not checked:
         pytest.skip("no barometric session with a device total in this file")
+
+
+@pytest.mark.slow
+def test_sample_season_sources_come_from_the_stored_files(alex_season) -> None:
+    from collections import Counter
+
+    data, feats, _, _ = alex_season
+    by_id = {a.id: a for a in data.activities}
+    got = Counter((by_id[f.activity_id].source_format, f.elevation_source) for f in feats)
+    # FIT from the Forerunner 935 (barometric) and Strava GPX (GPS-only): the README's counts
+    assert got[("gpx", "gps")] == 20
+    assert got[("fit", "barometric")] == 101
+    assert not any(src == "gps" for (fmt, src) in got if fmt == "fit")
