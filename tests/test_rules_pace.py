@@ -109,3 +109,33 @@ def test_hilly_goal_prediction_is_climb_adjusted() -> None:
     assert a.evidence["basis"] == "earlier races" and a.evidence["effort_km"] == effort
     assert a.evidence["predicted_time_s"] > 6 * 3600  # not the 3:5x of a flat 50 km
     assert a.severity == "warning" and "km-effort" in a.message and "earlier races" in a.message
+
+
+def test_treadmill_is_compared_with_treadmill() -> None:
+    mills = [run(d, 8, pace=300, sport="treadmill") for d in (4, 11, 18, 25)]
+    # road runs at 330 s/km, belt runs at 300 s/km; a 320 s/km road run is 3 % faster than
+    # the road runs predict, but would be 6 % slower than the belt runs
+    f = run(40, 10, pace=320)
+    (x,) = fired(context([*ROAD, *mills, f]), "CR04")
+    assert x.evidence["basis"] == "training, same terrain (road)" and x.severity == "caution"
+    m = run(41, 8, pace=280, sport="treadmill")  # 6.7 % faster than the belt runs
+    (y,) = [g for g in fired(context([*ROAD, *mills, m]), "CR04") if g.date != x.date]
+    assert y.evidence["basis"] == "training, same terrain (treadmill)"
+    assert y.evidence["expected_pace_s_per_km"] == pytest.approx(300.0)
+
+
+@pytest.mark.slow
+def test_sample_season_cr04_bases(alex_season) -> None:
+    from cramplog.analysis.athlete import analyze_athlete
+
+    data, feats, hr, today = alex_season
+    rep = analyze_athlete(data.profile, data.activities, data.cramps, today=today,
+                          features=feats, hr=hr)  # fmt: skip
+    by_day = {f.date.isoformat(): f for f in rep.findings if f.rule == "CR04"}
+    road = by_day["2026-04-05"]  # the planted road half: no earlier race
+    assert road.severity == "warning" and road.evidence["basis"] == "training, same terrain (road)"
+    trail = by_day["2026-04-25"]  # the trail half against the road half, per km-effort
+    assert trail.evidence["basis"] == "earlier races" and trail.evidence["terrain"] == "trail"
+    goal = {a.rule: a for a in rep.goal.assessments}["CR04"]
+    assert goal.evidence["basis"] == "earlier races" and goal.evidence["effort_km"] == 78.0
+    assert goal.evidence["predicted_time_s"] > 5 * 3600  # not 3:57 from flat training
