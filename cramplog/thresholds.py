@@ -65,6 +65,10 @@ DEFAULTS: dict[str, dict[str, float]] = {
         "duration_tolerance": 0.25,
         "riegel_exponent": 1.06,
         "min_session_km": 1.0,  # design: Riegel from sessions under 1 km is not used
+        # like with like (issue 14): ITRA km-effort, 100 m up = 1 km flat
+        "effort_m_per_m_ascent": 10.0,
+        "trail_m_per_km": 20.0,  # design: ≥ 20 m of climb per km is trail terrain
+        "race_window_days": 365.0,  # design: earlier races predict a race from this far back
     },
     "CR05": {
         "caution_ratio": 0.75,

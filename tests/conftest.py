@@ -92,3 +92,27 @@ def cli(capsys: pytest.CaptureFixture[str]) -> CliCall:
         return CliResult(got, out, err)
 
     return call
+
+
+@pytest.fixture(scope="session")
+def alex_season(tmp_path_factory: pytest.TempPathFactory):
+    """The sample season imported into a fresh store: (AthleteData, features, HR bounds,
+    analysis day). Skips when sample_logs/alex is not there."""
+    alex = SAMPLE_LOGS / "alex"
+    if not alex.is_dir():
+        pytest.skip("sample_logs/alex is not there")
+    from cramplog.analysis.stored import analysis_day, load_athlete, session_features
+    from cramplog.cli.app import run as cli_run
+    from cramplog.features.compute import estimate_hr_bounds
+    from cramplog.features.key import rounded_bounds
+    from cramplog.store import Store
+
+    db = tmp_path_factory.mktemp("alex_season") / "store.sqlite"
+    assert cli_run(["import", str(alex), "--db", str(db)]) == 0
+    store = Store(db)
+    data = load_athlete(store, "Alex Moreno")
+    hr = rounded_bounds(estimate_hr_bounds(data.profile, data.activities))
+    feats, _ = session_features(store, data.profile, data.activities, hr)
+    tz = data.profile.tzinfo()
+    today = analysis_day(None, max(a.local_date(tz) for a in data.activities))
+    return data, feats, hr, today

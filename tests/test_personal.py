@@ -138,3 +138,61 @@ def test_finding_index_windows_match_the_day_by_day_walk(
                 want["days_0_7"].add(f.rule)
     got = FindingIndex(findings).windows(when, activity_id)
     assert got == {w: sorted(s) for w, s in want.items()}
+
+
+# -- one event, one exposure; counts first (issue 14, point 7) ------------------------------
+
+
+def test_rules_firing_for_one_reason_are_one_exposure() -> None:
+    feats, findings, cramps = world()
+    long_run = feats[2]  # a case session: a long run is at once CR01, CR05 and CR10
+    findings += [finding(r, long_run.local_date, long_run.activity_id)
+                 for r in ("CR01", "CR05", "CR10")]  # fmt: skip
+    findings += [finding("CR10", feats[0].local_date, feats[0].activity_id)]  # CR10 alone
+    # CR07 and CR11 fire on exactly the same sessions: one row too
+    for f in (feats[7], feats[12], feats[4]):
+        findings += [finding(r, f.local_date, f.activity_id) for r in ("CR07", "CR11")]
+    res = personal_associations(feats, findings, cramps)
+    names = {(a.feature, a.window) for a in res.associations}
+    assert ("CR01+CR05+CR10", "in_session") in names
+    assert ("CR07+CR11", "in_session") in names
+    assert not any(a.feature in {"CR01", "CR05", "CR10", "CR07", "CR11"}
+                   for a in res.associations)  # fmt: skip
+    (size,) = [a for a in res.associations if a.feature == "CR01+CR05+CR10"
+               and a.window == "in_session"]  # fmt: skip
+    assert size.rules == ["CR01", "CR05", "CR10"]
+    assert (size.case_exposed, size.control_exposed) == (1, 1)  # any of them fired
+    # Holm over the merged rows: the smallest p times the number of rows
+    best = min(res.associations, key=lambda a: a.p_value)
+    assert best.p_holm == pytest.approx(min(1.0, len(res.associations) * best.p_value))
+    assert len(res.associations) == len(names)
+
+
+def test_no_headline_relative_risk_below_two_exposed_cases() -> None:
+    feats, findings, cramps = world()
+    one = feats[2]  # CR04 on one case session only, on no control: RR large, n = 1
+    findings += [finding("CR04", one.local_date, one.activity_id)]
+    res = personal_associations(feats, findings, cramps)
+    (a,) = [x for x in res.associations if x.feature == "CR04" and x.window == "in_session"]
+    assert a.case_exposed == 1 and not a.rr_shown
+    assert a.relative_risk == pytest.approx(relative_risk(1, 4, 0, 20))  # kept in JSON
+    assert a.to_dict()["rr_shown"] is False and a.to_dict()["relative_risk"] > 1
+    first = res.associations[0]
+    assert first.rr_shown and first.case_exposed >= 2  # it does not lead the table
+    shown = [x.rr_shown for x in res.associations]
+    assert shown == sorted(shown, reverse=True)
+
+
+def test_render_counts_first_and_says_none_survive() -> None:
+    from cramplog.render.personal_text import holm_verdict, personal_sentence, rr_text
+
+    weak = {"feature": "CR04", "window": "in_session", "case_exposed": 1, "case_unexposed": 5,
+            "control_exposed": 0, "control_unexposed": 122, "relative_risk": 17.45,
+            "p_value": 0.047, "p_holm": 1.0, "rr_shown": False}  # fmt: skip
+    personal = {"events": 8, "shown": True, "associations": [weak], "survive_holm": 0}
+    assert rr_text(weak) == "–"
+    assert "none survive correction" in personal_sentence(personal)
+    assert "chance would" not in personal_sentence(personal)
+    strong = dict(weak, case_exposed=4, p_holm=0.01, rr_shown=True, relative_risk=9.1)
+    assert rr_text(strong) == "9.1"
+    assert holm_verdict({"associations": [strong, weak]}) == "1 survives correction (Holm)"

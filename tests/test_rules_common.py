@@ -14,6 +14,7 @@ from cramplog.features.compute import (
     assign_fallback_loads,
     compute_features,
 )
+from cramplog.features.loadscale import scale_rpe_loads
 from cramplog.model import GRADES, Activity, CrampEvent, Goal, Profile, Stream
 from cramplog.rules import RULES, RuleInputs, run_rules
 from cramplog.thresholds import DEFAULTS, merge
@@ -72,6 +73,7 @@ def features(acts: list[Activity], profile: Profile | None = None) -> list[Sessi
         a.id = i + 1
     out = [compute_features(a, profile, HR) for a in acts]
     out.sort(key=lambda f: f.start)
+    scale_rpe_loads(out)
     assign_fallback_loads(out)
     return out
 

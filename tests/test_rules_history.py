@@ -1,4 +1,4 @@
-"""CR09 cramp_history: reported, and raising the findings before a repeat cramp."""
+"""CR09 cramp_history: reported, and raising the findings dated after a cramp, never before."""
 
 from __future__ import annotations
 
@@ -26,24 +26,27 @@ def sev(findings: list, rule: str, day: int) -> list[str]:
     return [f.severity for f in findings if f.rule == rule and f.date == D0 + timedelta(day)]
 
 
-def test_first_cramp_raises_nothing() -> None:
-    out = run_rules(context(acts(), cramps=[cramp(20, 4)]))
-    assert sev(out, "CR01", 20) == ["caution"]
-    assert [f for f in out if f.rule == "CR09"] == []
-
-
-def test_repeat_cramp_raises_window_and_is_reported() -> None:
-    out = run_rules(context(acts(), cramps=[cramp(0), cramp(22)]))
+def test_a_cramp_raises_the_findings_after_it() -> None:
+    out = run_rules(context(acts(), cramps=[cramp(15)]))  # day 20 is 5 days after
     (f,) = [f for f in out if f.rule == "CR01"]
     assert f.severity == "warning"
     assert f.evidence["raised_by"] == "CR09" and f.evidence["base_severity"] == "caution"
+    assert f.evidence["raised_after"] == (D0 + timedelta(15)).isoformat()
+
+
+def test_a_later_cramp_never_raises_what_came_before_it() -> None:
+    # the old rule raised day 20 because a repeat cramp followed on day 22: hindsight
+    out = run_rules(context(acts(), cramps=[cramp(0), cramp(22)]))
+    (f,) = [f for f in out if f.rule == "CR01"]
+    assert f.severity == "caution" and "raised_by" not in f.evidence
     (h,) = [f for f in out if f.rule == "CR09"]
     assert h.date == D0 + timedelta(22) and h.evidence["earlier_events"] == 1
     assert h.severity == "caution" and h.grade == RULES["CR09"].grade
 
 
-def test_findings_outside_the_window_stay() -> None:
-    out = run_rules(context(acts(), cramps=[cramp(0), cramp(29)]))  # day 20 is 9 days before
+def test_same_day_and_outside_the_window_stay() -> None:
+    assert sev(run_rules(context(acts(), cramps=[cramp(20, 4)])), "CR01", 20) == ["caution"]
+    out = run_rules(context(acts(), cramps=[cramp(12)]))  # day 20 is 8 days after
     assert sev(out, "CR01", 20) == ["caution"]
 
 

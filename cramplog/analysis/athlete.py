@@ -23,6 +23,7 @@ from cramplog.features.compute import (
     compute_features,
     estimate_hr_bounds,
 )
+from cramplog.features.loadscale import scale_rpe_loads
 from cramplog.model import FORMAT_RANK, Activity, CrampEvent, Finding, Profile
 from cramplog.rules import RuleInputs, run_rules
 from cramplog.rules.longrun import MARATHON_KM
@@ -145,6 +146,7 @@ def analyze_athlete(
     if dropped:
         notes.append(f"{dropped} duplicate sessions (same start within 2 min) ignored")
     feats = [f for _, f in pairs]
+    rpe_scale = scale_rpe_loads(feats)
     rates = assign_fallback_loads(feats)
 
     first_day = feats[0].local_date if feats else None
@@ -182,7 +184,7 @@ def analyze_athlete(
     notes.append(f"TRIMP coefficients for sex '{profile.sex}': a = {a}, b = {b}")
     src = Counter(f.load_source for f in feats)
     if src.get("rpe"):
-        notes.append(f"{src['rpe']} sessions without HR used session-RPE load (RPE × minutes)")
+        notes.append(rpe_scale.note())
     if src.get("fallback"):
         how = ", ".join(f"{fam} {r:.2f} TRIMP/min" for fam, r in sorted(rates.items()))
         notes.append(f"{src['fallback']} sessions without HR or RPE used fallback load ({how})")

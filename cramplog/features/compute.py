@@ -12,7 +12,8 @@ Load conventions (SCIENCE.md, "Formulas"):
   (Runalyze's unisex pair). ``TRIMP_COEFFS`` and the session's ``trimp_coeffs`` say which.
 - Summary-only sessions with an average HR use TRIMP of the average HR (an underestimate,
   noted in ``missing``).
-- Session-RPE (Foster 2001): RPE × minutes.
+- Session-RPE (Foster 2001): RPE × minutes, kept in ``rpe_load``; the load is put on the
+  TRIMP scale by ``loadscale.scale_rpe_loads`` before any daily series (issue 14).
 - Fallback: minutes × the athlete's median TRIMP/min for the sport family, once there are
   ``FALLBACK_MIN_HR_SESSIONS`` HR sessions in that family; before that ``FALLBACK_TRIMP_PER_MIN``
   (1.0, about an easy aerobic session). Applied by ``assign_fallback_loads``.
@@ -31,13 +32,14 @@ from cramplog.features.elevation import (
     MAX_GAP_S,
     DescentStats,
     descent_stats,
+    elevation_source,
     half_paces,
     stream_distance,
 )
 from cramplog.model import Activity, Profile, Stream, sport_family
 from cramplog.thresholds import heat_threshold
 
-FEATURES_VERSION = 2
+FEATURES_VERSION = 3  # 3: rpe_load/load_scale, elevation_source (issue 14)
 TRIMP_COEFFS = {"male": (0.64, 1.92), "female": (0.86, 1.67), "unspecified": (0.725215, 1.795)}
 HR_MIN_VALID, HR_MAX_VALID = 0.0, 250.0
 FALLBACK_TRIMP_PER_MIN = 1.0
@@ -87,6 +89,9 @@ class SessionFeatures:
     trimp_coeffs: str = "unspecified"  # which TRIMP sex coefficients were used
     first_half_pace: float | None = None  # s/km, from the stream (races: pacing)
     second_half_pace: float | None = None
+    elevation_source: str = "none"  # barometric / device / gps / none (features.elevation)
+    rpe_load: float | None = None  # RPE × minutes, wherever an RPE was logged
+    load_scale: float | None = None  # TRIMP per RPE·min applied to an RPE load (loadscale)
 
     @property
     def duration_s(self) -> float | None:
@@ -217,6 +222,7 @@ class StreamNumbers:
     half_paces: tuple[float | None, float | None] | None = None
     trimp_cover: tuple[float, float] | None = None  # (TRIMP, share of time with valid HR)
     descent: DescentStats | None = None
+    descent_gps: DescentStats | None = None  # the same profile smoothed as GPS-only
     # (min, max, time-weighted mean °C, minutes at or above the heat threshold)
     temperature: tuple[float, float, float, float] | None = None
 
@@ -246,6 +252,7 @@ def stream_numbers(stream: Stream, profile: Profile, hr: HrBounds) -> StreamNumb
         out.trimp_cover = trimp_from_samples(stream.t_s, stream.hr_bpm, hr_rest, hr_max, sex)
     if stream.elevation_m is not None and dist is not None:
         out.descent = descent_stats(dist, stream.elevation_m, stream.t_s)
+        out.descent_gps = descent_stats(dist, stream.elevation_m, stream.t_s, gps=True)
     temp = stream.temperature_c
     if temp is not None and np.isfinite(temp).any():
         temp = np.asarray(temp, dtype=float)
@@ -321,17 +328,28 @@ def compute_features(
         elif act.hr_avg and dur and HR_MIN_VALID < act.hr_avg <= HR_MAX_VALID:
             sf.trimp = trimp_from_average(act.hr_avg, dur / 60.0, hr.hr_rest, hr.hr_max, sex)
             missing.append("TRIMP from average heart rate (no HR samples): an underestimate")
+    if act.rpe is not None and 0 <= act.rpe <= 10:
+        sf.rpe_load = float(act.rpe) * sf.minutes
     if sf.trimp is not None:
         sf.load, sf.load_source = sf.trimp, "hr"
-    elif act.rpe is not None and 0 <= act.rpe <= 10:
-        sf.load, sf.load_source = float(act.rpe) * sf.minutes, "rpe"
+    elif sf.rpe_load is not None:
+        sf.load, sf.load_source = sf.rpe_load, "rpe"  # provisional: scale_rpe_loads
     else:
         sf.load, sf.load_source = FALLBACK_TRIMP_PER_MIN * sf.minutes, "fallback"
         missing.append("no heart rate or RPE: load estimated from duration")
 
     # --- elevation ---
     ds = n.descent if n is not None else None
-    if ds is not None:
+    sf.elevation_source = elevation_source(
+        act.source_format, act.device, ds is not None, act.descent_m is not None
+    )
+    if ds is not None and sf.elevation_source == "gps" and n is not None:
+        # GPS-only: the heavily smoothed profile, never the file's raw climb (issue 14)
+        ds = n.descent_gps or ds
+        sf.ascent_m, sf.descent_m = ds.ascent_m, ds.descent_m
+        sf.e10_km, sf.e15_km, sf.min_le10 = ds.e10_km, ds.e15_km, ds.min_le10
+        sf.longest_descent_m = ds.longest_descent_m
+    elif ds is not None:
         # The recording's own totals win where it has them: a watch's barometric climb is
         # filtered at the device's full sampling rate, and our distance-smoothed profile
         # (made for grades) reads 10-16 % low on some real files. The profile gives the rest.
@@ -340,7 +358,9 @@ def compute_features(
         sf.e10_km, sf.e15_km, sf.min_le10 = ds.e10_km, ds.e15_km, ds.min_le10
         sf.longest_descent_m = ds.longest_descent_m
     else:
-        sf.ascent_m, sf.descent_m = _num(act.ascent_m), _num(act.descent_m)
+        usable = sf.elevation_source == "device"
+        sf.ascent_m = _num(act.ascent_m) if usable else None
+        sf.descent_m = _num(act.descent_m) if usable else None
         missing.append("no elevation stream: downhill grades (E10, E15, steep minutes) unknown")
         if sf.descent_m is None:
             missing.append("descent unknown")

@@ -13,6 +13,19 @@ Method (SCIENCE.md, "Elevation"):
    spent in the -10 % segments.
 5. ``longest_descent_m`` is the vertical drop of the largest continuous descent (from a
    turning-point high to the next low of the hysteresis profile), in metres.
+
+Elevation sources (issue 14): a session's ``elevation_source`` is ``barometric`` (a device
+recording: FIT from a watch or bike computer, whose altitude is barometric on most of them;
+GPX/TCX whose creator says "barometer"), ``gps`` (a GPS-only profile: other GPX and TCX, and
+FIT written by a phone app), ``device`` (summary
+totals only: CSV columns) or ``none``. GPS elevation wanders by metres, correlated over tens
+of seconds, and every wobble adds descent (a flat 21.6 km phone run: over 1,000 m raw), so a
+GPS-only profile is smoothed over ``GPS_SMOOTH_M`` (500 m) with a ``GPS_HYSTERESIS_M``
+(10 m) dead band: on generated AR(1) wander of 3–5 m correlated over 30 s that leaves 0 m an
+hour, 8 m wander about 50 m an hour; real climbs of tens of metres and more survive. Its
+own summary totals (the GPX reader's raw climb) are not used. Descent is compared only
+between like sources (``elevation_class``): barometric and device totals together, GPS-only
+profiles with each other.
 """
 
 from __future__ import annotations
@@ -30,6 +43,33 @@ HYSTERESIS_M = 3.0
 GRADE_M = 50.0
 MAX_GAP_S = 30.0  # pauses longer than this count as 30 s of moving time
 MIN_DISTANCE_M = 100.0
+GPS_SMOOTH_M = 500.0
+GPS_HYSTERESIS_M = 10.0
+GPS_FORMATS = frozenset({"gpx", "tcx"})
+# device names (FIT manufacturer/product, GPX creator) that mean a phone app recorded it
+PHONE_HINTS = ("strava", "android", "iphone", "runkeeper", "nike", "endomondo", "phone")
+ELEVATION_SOURCES = ("barometric", "device", "gps", "none")
+
+
+def elevation_source(
+    source_format: str | None, device: str | None, has_profile: bool, has_totals: bool
+) -> str:
+    """Where a session's elevation comes from (see the module text)."""
+    fmt = (source_format or "").lower()
+    dev = (device or "").lower()
+    says_baro = "barometer" in dev or "barometric" in dev  # e.g. "Urban Biker - with barometer"
+    gps = (fmt in GPS_FORMATS and not says_baro) or any(h in dev for h in PHONE_HINTS)
+    if has_profile:
+        return "gps" if gps else "barometric"
+    # a GPX/TCX total without a usable profile is the reader's raw climb, not a device total
+    return "device" if has_totals and not gps else "none"
+
+
+def elevation_class(source: str | None) -> str | None:
+    """Which sources compare: "baro" (barometric profile or device totals), "gps", None."""
+    if source in ("barometric", "device"):
+        return "baro"
+    return "gps" if source == "gps" else None
 
 
 @dataclass
@@ -43,7 +83,10 @@ class DescentStats:
 
 
 def smooth_profile(
-    distance_m: np.ndarray, elevation_m: np.ndarray, t_s: np.ndarray | None = None
+    distance_m: np.ndarray,
+    elevation_m: np.ndarray,
+    t_s: np.ndarray | None = None,
+    smooth_m: float = SMOOTH_M,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None] | None:
     """(grid distance, smoothed elevation, moving time on the grid), or None when unusable."""
     d = np.asarray(distance_m, dtype=float)
@@ -67,7 +110,7 @@ def smooth_profile(
         return None
     grid = np.arange(d[0], d[-1] + 1e-9, GRID_M)
     zg = np.interp(grid, d, z)
-    w = max(1, int(round(SMOOTH_M / GRID_M)))
+    w = max(1, int(round(smooth_m / GRID_M)))
     if w > 1 and len(zg) > w:
         pad = w // 2
         padded = np.concatenate((np.full(pad, zg[0]), zg, np.full(w - 1 - pad, zg[-1])))
@@ -77,14 +120,21 @@ def smooth_profile(
 
 
 def descent_stats(
-    distance_m: np.ndarray, elevation_m: np.ndarray, t_s: np.ndarray | None = None
+    distance_m: np.ndarray,
+    elevation_m: np.ndarray,
+    t_s: np.ndarray | None = None,
+    *,
+    gps: bool = False,
 ) -> DescentStats | None:
-    """Descent figures of one stream, or None when distance or elevation is unusable."""
-    prof = smooth_profile(distance_m, elevation_m, t_s)
+    """Descent figures of one stream, or None when distance or elevation is unusable.
+
+    ``gps``: a GPS-only profile, smoothed and dead-banded more heavily (module text)."""
+    smooth_m, band = (GPS_SMOOTH_M, GPS_HYSTERESIS_M) if gps else (SMOOTH_M, HYSTERESIS_M)
+    prof = smooth_profile(distance_m, elevation_m, t_s, smooth_m)
     if prof is None:
         return None
     grid, zg, tg = prof
-    ascent, descent, largest = hysteresis_totals(zg, HYSTERESIS_M)
+    ascent, descent, largest = hysteresis_totals(zg, band)
     step = max(1, int(round(GRADE_M / GRID_M)))
     idx = np.arange(0, len(grid), step)
     if idx[-1] != len(grid) - 1:

@@ -7,7 +7,7 @@ whose rows link to each athlete's section (``#athlete-<n>-<name>``).
 Per athlete, on one shared date axis (cramp events are a purple marker on every chart):
 
 - ``…-load``: daily load bars with CTL (τ 42 d), ATL (τ 7 d) and TSB = CTL − ATL
-- ``…-acwr``: ACWR (EWMA 7/28) and the rolling 7/28 form over the 0.8–1.3 "sweet spot",
+- ``…-acwr``: ACWR (EWMA 7/28) and the rolling 7/28 form over the 0.8–1.3 band (contested team-sport injury data),
   caution ≥ 1.3 and warning ≥ 1.5 bands
 - ``…-monotony``: Foster monotony with its 1.5 / 2.0 bands
 - ``…-volume``: weekly running km with the week's longest run

@@ -92,7 +92,7 @@ def athlete_charts(
             label="ACWR with the 0.8–1.3 band, caution from 1.3, warning from 1.5",
             y_label="ratio",
             bands=[
-                Band(0.8, 1.3, "sweet", "0.8–1.3: the usual 'sweet spot'"),
+                Band(0.8, 1.3, "sweet", "0.8–1.3: a contested band from team-sport injury data"),
                 Band(1.3, 1.5, "caution", "≥ 1.3: caution"),
                 Band(1.5, None, "warning", "≥ 1.5: warning"),
             ],

@@ -169,8 +169,12 @@ def personal_section(report: AthleteAnalysis) -> str:
             f'<p class="muted">{p.events} cramp event(s) logged: personal associations are '
             "shown from 5 events on.</p>"
         )
+    from cramplog.render.personal_text import personal_intro
+
+    verdict = personal_intro(p.to_dict())
     intro = (
-        "<p><b>Hypotheses, not conclusions.</b> Each row compares sessions with a cramp "
+        f"<p><b>Hypotheses, not conclusions: {esc(verdict)}.</b> "
+        "Each row compares sessions with a cramp "
         f"({p.case_sessions}) against your other sessions ({p.control_sessions}); with few "
         "events only very strong links can show up, and any of them may be chance.</p>"
     )
@@ -180,7 +184,8 @@ def personal_section(report: AthleteAnalysis) -> str:
         f"<tr><td>{esc(a.feature)}</td><td>{esc(a.window.replace('_', ' '))}</td>"
         f'<td class="num">{a.case_exposed}/{a.case_exposed + a.case_unexposed}</td>'
         f'<td class="num">{a.control_exposed}/{a.control_exposed + a.control_unexposed}</td>'
-        f'<td class="num">{a.relative_risk:.1f}</td><td class="num">{a.p_value:.3f}</td>'
+        f'<td class="num">{f"{a.relative_risk:.1f}" if a.rr_shown else "–"}</td>'
+        f'<td class="num">{a.p_value:.3f}</td>'
         f'<td class="num">{a.p_holm:.3f}</td><td>{esc(a.label)}</td></tr>'
         for a in p.associations
     )

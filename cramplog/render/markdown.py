@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from cramplog.analysis.team import trend_text
+from cramplog.render.personal_text import personal_sentence, rr_text
 from cramplog.render.report_text import (
     WINDOW_LABELS,
     athlete_text,
@@ -104,14 +105,14 @@ def athlete_markdown(outcome: AthleteOutcome) -> str:
     elif not personal.get("associations"):
         lines += ["No rule was seen often enough around your cramps to test.", ""]
     else:
-        lines += ["Hypotheses from few events, not causes.", ""]
+        lines += [personal_sentence(personal), ""]
         rows = [
             [
                 a["feature"],
                 WINDOW_LABELS.get(a["window"], a["window"]),
                 f"{a['case_exposed']}/{a['case_exposed'] + a['case_unexposed']}",
                 f"{a['control_exposed']}/{a['control_exposed'] + a['control_unexposed']}",
-                f"{a['relative_risk']:.1f}",
+                rr_text(a),
                 f"{a['p_holm']:.3f}",
             ]
             for a in personal["associations"]

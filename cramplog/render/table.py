@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from cramplog.analysis.team import trend_text
+from cramplog.render.personal_text import personal_intro, rr_text
 from cramplog.render.report_text import (
     WINDOW_LABELS,
     athlete_text,
@@ -154,7 +155,9 @@ def personal_renderable(report: dict[str, Any]) -> RenderableType:
             "often enough around your cramps to test."
         )
     table = Table(
-        title="Personal associations (hypotheses, not causes)", title_justify="left", expand=True
+        title=f"Personal associations ({personal_intro(personal)})",
+        title_justify="left",
+        expand=True,
     )
     for col in ("rule", "window", "cramp sessions", "other sessions", "RR", "p (Holm)"):
         table.add_column(col, justify="left" if col in ("rule", "window") else "right")
@@ -164,7 +167,7 @@ def personal_renderable(report: dict[str, Any]) -> RenderableType:
             WINDOW_LABELS.get(a["window"], a["window"]),
             f"{a['case_exposed']}/{a['case_exposed'] + a['case_unexposed']}",
             f"{a['control_exposed']}/{a['control_exposed'] + a['control_unexposed']}",
-            f"{a['relative_risk']:.1f}",
+            rr_text(a),
             f"{a['p_holm']:.3f}",
         )
     return table

@@ -1,7 +1,8 @@
 """CR06 descent_unprepared: more downhill than the last 6 weeks prepared the legs for.
 
 Per on-foot session (running, hiking, walking): warning when D− or E10 exceeds 1.5 × the
-largest of the prior 6 weeks; sessions under the absolute floor (D− < 300 m and
+largest of the prior 6 weeks among sessions of the same elevation class (barometric or
+device totals vs GPS-only profiles: ``features.elevation.elevation_class``; issue 14); sessions under the absolute floor (D− < 300 m and
 E10 < 1 km) never fire. A prior maximum of 0 with a session above the floor counts as
 exceeded (ratio reported as null). Needs ``min_prior_sessions`` prior sessions with
 elevation data.
@@ -16,6 +17,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from cramplog.features.elevation import elevation_class
 from cramplog.metrics.daily import FOOT_FAMILIES
 from cramplog.model import Finding, Goal
 from cramplog.rules.base import GoalAssessment, Rule, RuleInputs
@@ -42,7 +44,12 @@ def _run(ctx: RuleInputs) -> list[Finding]:
             f.e10_km is None or f.e10_km < th["floor_e10_km"]
         ):
             continue
-        prior = [g for g in ctx.prior(f, th["window_days"], FOOT) if g.descent_m is not None]
+        cls = elevation_class(f.elevation_source)
+        prior = [
+            g
+            for g in ctx.prior(f, th["window_days"], FOOT)
+            if g.descent_m is not None and elevation_class(g.elevation_source) == cls
+        ]
         if len(prior) < ctx.min_prior():
             continue
         max_d = max(g.descent_m or 0.0 for g in prior)
@@ -64,6 +71,9 @@ def _run(ctx: RuleInputs) -> list[Finding]:
             "e10_ratio": re,
             "min_le10": f.min_le10,
             "window_days": int(th["window_days"]),
+            "elevation_source": f.elevation_source,
+            "compared_with": "GPS-only profiles" if cls == "gps" else "barometric or device totals",
+            "prior_sessions": len(prior),
         }
         parts = []
         if over_d:
@@ -72,6 +82,8 @@ def _run(ctx: RuleInputs) -> list[Finding]:
             )
         if over_e and f.e10_km is not None:
             parts.append(f"{f.e10_km:.1f} km at ≤ −10 % vs at most {max_e or 0:.1f} km")
+        if cls == "gps":
+            parts.append("GPS-only elevation, compared with GPS-only sessions")
         out.append(RULE.finding(f.local_date, "warning", "; ".join(parts), ev, f.activity_id))
     return out
 

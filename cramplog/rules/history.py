@@ -1,11 +1,16 @@
 """CR09 cramp_history: the athlete's own earlier cramps.
 
 Every cramp that has earlier logged cramps is reported (caution) with the counts of earlier
-events in total, in the same sport family and in races. For such a cramp, the other findings
-dated in the 7 days up to and including its day are raised one severity step
-(info → caution → warning; warning stays warning), once however many cramps overlap; a
-raised finding's evidence records ``raised_by`` and ``base_severity``. For the next goal, any
-earlier cramp raises the other goal assessments one step (see readiness).
+events in total, in the same sport family and in races.
+
+History predicts *future* cramps, so a cramp raises the other findings dated on the
+``window_days`` (7) local days *after* its day by one severity step (info → caution →
+warning; warning stays warning), once however many cramps overlap; a raised finding's
+evidence records ``raised_by``, ``base_severity`` and ``raised_after`` (the cramp's day).
+A finding is never raised because a cramp followed it: that would make its severity depend
+on the future and manufacture "warnings before my cramps" (issue 14). Deleting a cramp
+therefore never changes a finding dated on or before its day. For the next goal, any earlier
+cramp raises the other goal assessments one step (see readiness).
 """
 
 from __future__ import annotations
@@ -58,24 +63,18 @@ def _run(ctx: RuleInputs) -> list[Finding]:
 def raise_for_history(
     findings: list[Finding], cramps: list[CrampEvent], window_days: int
 ) -> list[Finding]:
-    """Findings with those in the window before a repeat cramp raised one step."""
-    ordered = sorted(cramps, key=lambda c: c.when)
-    windows = [
-        (cramp_day(c) - timedelta(days=window_days), cramp_day(c))
-        for k, c in enumerate(ordered)
-        if any(e.when < c.when for e in ordered[:k])
-    ]
-    if not windows:
+    """Findings dated in the ``window_days`` after a logged cramp's day raised one step.
+
+    Only cramps dated strictly before a finding's day can raise it."""
+    days = sorted({cramp_day(c) for c in cramps})
+    if not days:
         return list(findings)
     out = []
     for f in findings:
-        if (
-            f.rule != RULE.id
-            and f.severity != "warning"
-            and any(lo <= f.date <= hi for lo, hi in windows)
-        ):
+        after = [d for d in days if d < f.date <= d + timedelta(days=window_days)]
+        if f.rule != RULE.id and f.severity != "warning" and after:
             ev = dict(f.evidence)
-            ev.update(raised_by=RULE.id, base_severity=f.severity)
+            ev.update(raised_by=RULE.id, base_severity=f.severity, raised_after=after[-1])
             f = dataclasses.replace(f, severity=raise_severity(f.severity), evidence=json_safe(ev))
         out.append(f)
     return out
@@ -108,5 +107,5 @@ RULE = Rule(
         "Kona medical records (OR 2.40)",
     ),
     run=_run,
-    summary="earlier cramps: reported, and raise the findings of the 7 days before a repeat",
+    summary="earlier cramps: reported, and raise the findings of the 7 days after a cramp",
 )

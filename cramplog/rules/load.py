@@ -208,9 +208,9 @@ def goal_duration(ctx: RuleInputs, goal: Goal) -> tuple[float | None, str]:
     if goal.target_time_s:
         return goal.target_time_s, "target"
     if goal.distance_km:
-        from cramplog.rules.pace import predicted_time
+        from cramplog.rules.pace import goal_prediction
 
-        pred, _ = predicted_time(ctx, sport_family(goal.sport), goal.distance_km * 1000, ctx.today)
+        pred, _ = goal_prediction(ctx, goal)
         if pred:
             return pred, "predicted"
     return None, "unknown"
@@ -273,7 +273,7 @@ RULE_CR03 = Rule(
 RULE_CR10 = Rule(
     id="CR10",
     name="duration_exposure",
-    grade="moderate",
+    grade="weak",
     sources=("de Jager (Two Oceans)", "MacMillan et al. 2024 (Comrades)"),
     run=_cr10,
     assess_goal=_cr10_goal,
