@@ -128,7 +128,7 @@ def test_real_barometric_totals_do_not_move(path) -> None:
     import fitparse
 
     from cramplog.errors import InputError
-    from cramplog.ingest import parse_bytes
+    from cramplog.ingest.read import parse_bytes
 
     try:
         result = parse_bytes(path.name, path.read_bytes())
