@@ -12,7 +12,7 @@ Nothing here prints or exits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +56,9 @@ class StoredAnalysis:
     activities_by_id: dict[int, Activity]
     stats: FeatureStats
     as_of: date | None = None  # the day the analysis speaks for (see analysis_day)
+    # every stored session's features, in store order (the report keeps only those it
+    # counted: a duplicate within 2 minutes is dropped there)
+    features: list[SessionFeatures] = field(default_factory=list)
 
 
 # -- loading -------------------------------------------------------------------------------
@@ -154,7 +157,9 @@ def analyze_stored(
         profile, acts, data.cramps, since=since, today=as_of, features=features, hr=hr
     )
     by_id = {a.id: a for a in acts if a.id is not None}
-    return StoredAnalysis(report=report, activities_by_id=by_id, stats=stats, as_of=as_of)
+    return StoredAnalysis(
+        report=report, activities_by_id=by_id, stats=stats, as_of=as_of, features=features
+    )
 
 
 def _attach_streams(store: Store, activities: list[Activity], ids: list[int]) -> None:

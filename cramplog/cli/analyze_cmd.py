@@ -14,7 +14,7 @@ import typer
 
 from cramplog.cli.common import AthleteOpt, DbOpt, OutputOpt, err_console, format_option, open_store
 from cramplog.cli.exit_status import ExitStatus, FailOn, exit_status
-from cramplog.errors import InputError, UsageError
+from cramplog.errors import UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -160,24 +160,9 @@ def _analyze(
     since: date | None,
     today: date,
 ) -> list[AthleteOutcome]:
-    from cramplog.analysis.batch import analyze_many
-    from cramplog.analysis.outcome import AthleteOutcome
+    from cramplog.analysis.squad import squad_outcomes
 
-    todo = [n for n in names if n not in imported.errors]
-    # from the store's outcome cache when nothing an outcome depends on changed; without
-    # PATHs (nothing imported) that cache is read but not written
-    analysed = analyze_many(
-        store, todo, since=since, today=today, cache=True, write_cache=imported.ran
-    )
-    done = {o.athlete: o for o in analysed}
-    outcomes = []
-    for n in names:
-        o = done.get(n) or AthleteOutcome(athlete=n, error=imported.errors.get(n))
-        o.files_failed = imported.failed.get(n, 0)
-        if not o.ok and o.files_failed:
-            o.error = f"{o.error} ({o.files_failed} file(s) failed)"
-        outcomes.append(o)
-    return outcomes
+    return squad_outcomes(store, names, imported, since=since, today=today)
 
 
 # -- output --------------------------------------------------------------------------------
@@ -193,17 +178,12 @@ def _report(
     today: date,
     console: Console,
 ) -> ExitStatus:
+    from cramplog.analysis.squad import failed_outcomes
     from cramplog.cli.common import write_output
 
+    for o in failed_outcomes(outcomes):  # raises InputError when no athlete was analysed
+        console.print(f"cramplog: warning: {o.athlete}: {o.error}", markup=False)
     ok = [o for o in outcomes if o.ok]
-    if not ok:
-        if len(outcomes) == 1:
-            raise InputError(outcomes[0].error or f"{outcomes[0].athlete} could not be analysed")
-        detail = "; ".join(f"{o.athlete}: {o.error}" for o in outcomes)
-        raise InputError(f"no athlete could be analysed ({detail})")
-    for o in outcomes:
-        if not o.ok:
-            console.print(f"cramplog: warning: {o.athlete}: {o.error}", markup=False)
 
     text = _render(outcomes, fmt, output, fail_on, summary, since, today)
     write_output(text, output)
