@@ -316,9 +316,12 @@ def _descent(
                f"≥ {need_d:.0f} m descent and ≥ {need_e:g} km at ≤ −10 % (≥ {th['min_le10']:.0f} min)")  # fmt: skip
         by = planned[-1].local_date
     else:
-        act = (f"Too little time to build the descent safely: by {taper:%d %B} a ≤ 1.5× progression "
-               f"reaches {max((p.descent_m or 0) for p in planned) if planned else 0:.0f} m, short of "
-               f"{need_d:.0f} m; take the descents of the race conservatively")  # fmt: skip
+        have = ev.get("prior_max_descent_m") or 0.0
+        reach = (f"a ≤ 1.5× progression reaches {max(p.descent_m or 0 for p in planned):.0f} m by "
+                 f"{taper:%d %B}" if planned
+                 else f"no week is left before the taper ({taper:%d %B}); the biggest recent descent is {have:.0f} m")  # fmt: skip
+        act = (f"Too little time to build the descent safely: {reach}, short of {need_d:.0f} m and "
+               f"{need_e:g} km at ≤ −10 %; take the race's descents conservatively")  # fmt: skip
         by = taper
     return [PlanStep("CR06", by, act, tgt, a.sources, a.grade, ok, planned)]
 
@@ -344,12 +347,16 @@ def _heat(ctx: RuleInputs, r: Readiness, sim: Simulation) -> list[PlanStep]:
         sim.session(start + timedelta(days=round(i * days / n)), round(km, 1)) for i in range(n)
     ]
     kept = _safe(sim, sessions, [], ())
-    act = (f"{max(HEAT_MIN, min(n, len(kept))) if n >= HEAT_MIN else n} heat sessions of "
-           f"≥ {th['session_min']:.0f} min at ≥ {tgt['temperature_c']:.0f} °C between {start:%d %B} and "
-           f"{r.goal.date - timedelta(days=1):%d %B} (at least {need}); replace usual runs, don't add them")  # fmt: skip
-    return [
-        PlanStep("CR07", r.goal.date - timedelta(days=1), act, tgt, a.sources, a.grade, True, kept)
-    ]
+    tgt["sessions"] = len(kept)
+    last = r.goal.date - timedelta(days=1)
+    if len(kept) < need:
+        act = (f"Too little time to acclimatize safely: only {len(kept)} heat sessions fit before the "
+               f"race without tripping CR01/CR02, and CR07 asks {need}; run the hot race slower")  # fmt: skip
+        return [PlanStep("CR07", last, act, tgt, a.sources, a.grade, False, kept)]
+    act = (f"{len(kept)} heat sessions of ≥ {th['session_min']:.0f} min at ≥ {tgt['temperature_c']:.0f} °C "
+           f"between {start:%d %B} and {last:%d %B} (CR07 is silent from {need}; 8–10 is the usual "
+           f"acclimatization course); replace usual runs, don't add them")  # fmt: skip
+    return [PlanStep("CR07", last, act, tgt, a.sources, a.grade, True, kept)]
 
 
 def _pace_taper(r: Readiness) -> list[PlanStep]:

@@ -1,10 +1,13 @@
 """A goal course's numbers, computed exactly as a session's, and a grade-aware time prediction.
 
-``course_stats(stream)`` runs the session pipeline (``features.elevation``: the same distance
-(``stream_distance``), the same 10 m grid, 70 m smoothing, 3 m hysteresis and 50 m grade
-segments), so a course and a training session that cover the same ground give the same
-descent, E10 and E15. It adds what only a course needs: the longest continuous descent's
-length (km), and the smoothed elevation profile for the charts.
+``course_stats(stream)`` runs the session pipeline, so a course and a training session that
+cover the same ground give the same numbers: distance as ``stream_distance`` gives it;
+ascent and descent with the 3 m hysteresis over the recorded elevation samples
+(``ingest.geo.climb``), as the GPX and TCX readers total a session (a watch's FIT totals are
+its own barometric ones, which a course file does not have); E10, E15 and the longest descent
+from the 10 m grid, 70 m smoothing and 50 m grade segments of ``features.elevation``. It adds
+what only a course needs: the longest continuous descent's length (km), and the smoothed
+elevation profile for the charts.
 
 Grade-aware prediction (``effort_km``, ``predict_course_time``): a documented grade
 adjustment, not the athlete's pace per grade (the stored features keep no per-grade pace).
@@ -104,6 +107,7 @@ def course_stats(stream: Stream, path: str) -> CourseStats:
 
     from cramplog.errors import InputError
     from cramplog.features.elevation import descent_stats, smooth_profile, stream_distance
+    from cramplog.ingest.geo import climb
 
     dist = stream_distance(stream)
     if dist is None or not np.isfinite(dist).any():
@@ -118,9 +122,11 @@ def course_stats(stream: Stream, path: str) -> CourseStats:
     if prof is None or stats is None:
         return CourseStats(path, distance_m, has_elevation=False)
     grid, zg, _ = prof
+    updown = climb(np.asarray(ele, dtype=float), HYSTERESIS_M)
+    ascent, descent = updown if updown is not None else (stats.ascent_m, stats.descent_m)
     turns = _turning_indices(zg, HYSTERESIS_M)
     best_drop, best_len = 0.0, 0.0
-    for a, b in zip(turns, turns[1:], strict=False):
+    for a, b in zip(turns, turns[1:], strict=False):  # the largest drop, as descent_stats
         drop = float(zg[a] - zg[b])
         if drop > best_drop:
             best_drop, best_len = drop, float(grid[b] - grid[a])
@@ -133,8 +139,8 @@ def course_stats(stream: Stream, path: str) -> CourseStats:
         path=path,
         distance_m=distance_m,
         has_elevation=True,
-        ascent_m=stats.ascent_m,
-        descent_m=stats.descent_m,
+        ascent_m=ascent,
+        descent_m=descent,
         e10_km=stats.e10_km,
         e15_km=stats.e15_km,
         longest_descent_m=best_drop,
