@@ -208,3 +208,36 @@ def test_missing_course_is_exit_2_naming_the_path(tmp_path: Path, cli) -> None: 
     assert res.out == ""
     assert str(folder / "gone.gpx") in res.err
     assert "Traceback" not in res.err
+
+
+def test_edited_course_is_not_served_from_the_cache(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    folder = athlete_folder(tmp_path, "rim.gpx", (ALEX / "canyon_rim_50k.gpx").read_bytes(), 50.0)
+    db = str(tmp_path / "s.db")
+
+    def course() -> dict:  # type: ignore[type-arg]
+        d = cli("analyze", str(folder), "--format", "json", "--db", db, code=None).json
+        return (d["goal"] if "goal" in d else d["athletes"][0]["goal"])["course"]
+
+    assert course()["descent_m"] > 2000
+    pts = "".join(f'<rtept lat="{45 + i * 0.0009:.6f}" lon="7.0"/>' for i in range(300))
+    flat = f'<gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1"><rte>{pts}</rte></gpx>'
+    (folder / "rim.gpx").write_text(flat, encoding="utf-8")
+    assert course()["descent_m"] is None
+
+
+def test_profile_set_goal_course(tmp_path: Path, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from cramplog.store import Store
+
+    monkeypatch.chdir(tmp_path)
+    db = str(tmp_path / "s.db")
+    shutil.copy(ALEX / "canyon_rim_50k.gpx", tmp_path / "rim.gpx")
+    cli("profile", "set", "-a", "ana", "--goal-date", "2026-07-11", "--goal-course", "rim.gpx",
+        "--db", db)  # fmt: skip
+    with Store(Path(db)) as store:
+        goal = store.get_profile("ana").goals[0]  # type: ignore[union-attr]
+    assert goal.course == str(tmp_path / "rim.gpx")  # stored absolute: it works from anywhere
+    res = cli("profile", "set", "-a", "ana", "--goal-course", "nope.gpx", "--db", db, code=2)
+    assert "--goal-course" in res.err and str(tmp_path / "nope.gpx") in res.err
+    cli("profile", "set", "-a", "ana", "--goal-course", "none", "--db", db)
+    with Store(Path(db)) as store:
+        assert store.get_profile("ana").goals[0].course is None  # type: ignore[union-attr]
