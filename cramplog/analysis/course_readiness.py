@@ -59,7 +59,7 @@ def effective_goal(goal: Goal, course: CourseStats) -> tuple[Goal, list[str]]:
     for key, typed, measured, unit in pairs:
         if measured is None:
             continue
-        changes[key] = round(measured, 1 if key == "distance_km" else 0)
+        changes[key] = round(measured, 2 if key == "distance_km" else 0)
         if typed and abs(measured - typed) / typed > DISAGREE:
             notes.append(
                 f"athlete.toml says {key} = {typed:g} but the course file measures "

@@ -15,7 +15,7 @@ def course_line(goal: dict[str, Any] | None) -> str | None:
     c = (goal or {}).get("course")
     if not c:
         return None
-    head = f"Course {os.path.basename(c['file'])}: {c['distance_km']:.1f} km"
+    head = f"Course {os.path.basename(c['file'])}: {c['distance_km']:g} km"
     if c.get("descent_m") is None:
         return head + ", no elevation in the file"
     return (
