@@ -86,8 +86,9 @@ def test_sample_readiness_uses_the_course(alex_store) -> None:  # type: ignore[n
     assert by["CR10"].evidence["duration_from"] == "climb-adjusted prediction"
 
 
-def test_sample_plan_is_dated_and_safe(alex_store) -> None:  # type: ignore[no-untyped-def]
-    """On 1 May (10 weeks out) the sample's flags each get one dated step. Checked by hand:
+@pytest.mark.parametrize("today", [date(2026, 4, 1), date(2026, 5, 1)])
+def test_sample_plan_is_dated_and_safe(alex_store, today: date) -> None:  # type: ignore[no-untyped-def]
+    """On 1 April and 1 May (14 and 10 weeks out) the sample's flags each get one dated step. Checked by hand:
     the long runs are ≥ 7 days apart, before the taper, each ≤ +10 % on the longest run of
     the 30 days before (CR01's caution line) and reach 0.75 × the course with 3 runs ≥ 28 km
     (CR05); the descent rides on those runs, each ≤ 1.5 × the largest descent of the 42 days
@@ -99,7 +100,6 @@ def test_sample_plan_is_dated_and_safe(alex_store) -> None:  # type: ignore[no-u
     from cramplog.rules import RULES, RuleInputs
     from cramplog.thresholds import merge
 
-    today = date(2026, 5, 1)
     r = readiness(alex_store, today)
     steps: list[PlanStep] = r.goal.plan
     flagged = {a.rule for a in r.goal.assessments if a.status == "flag"}
