@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import realdata_files
 
 from cramplog.errors import InputError
 from cramplog.features.course import course_stats, effort_km
@@ -273,3 +274,30 @@ def test_sample_course_is_the_goal() -> None:
     assert c.distance_km == pytest.approx(50.0, rel=0.01)
     assert c.descent_m == pytest.approx(2800.0, rel=0.10)
     assert c.e15_km > 0  # type: ignore[operator]
+
+
+REAL = (
+    realdata_files("gpx", "*.gpx") + realdata_files("fit", "*.fit") + realdata_files("tcx", "*.tcx")
+)
+
+
+@pytest.mark.parametrize("path", REAL, ids=lambda p: p.name)
+def test_real_activity_files_as_courses(path: Path) -> None:
+    """Real device files given as a course: read (times ignored) or refused with one
+    InputError line naming the file, never another exception; where the session's stream
+    holds the same points as the course (one session, no untimed or out-of-session points
+    dropped by the session reader), E10 and E15 are the same."""
+    try:
+        c = stats_of(path)
+    except InputError as exc:
+        assert str(path) in str(exc)
+        return
+    assert c.distance_m > 0
+    try:
+        act, f = session_features(path)
+    except InputError:
+        return
+    same_points = act.stream is not None and len(act.stream) == len(read_course(path).stream.t_s)
+    if f.e10_km is not None and c.has_elevation and same_points:
+        assert c.e10_km == pytest.approx(f.e10_km, abs=1e-9)
+        assert c.e15_km == pytest.approx(f.e15_km, abs=1e-9)
