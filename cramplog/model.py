@@ -185,6 +185,9 @@ class Goal:
     descent_m: float | None = None
     temperature_c: float | None = None
     target_time_s: float | None = None
+    # the course file (GPX/TCX/FIT) as typed in athlete.toml, relative to that file; the
+    # importer stores it resolved to an absolute path
+    course: str | None = None
 
 
 @dataclass

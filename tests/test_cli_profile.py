@@ -177,6 +177,7 @@ def test_import_then_show_every_format(db_path: Path, cli, tmp_path: Path) -> No
                 "descent_m": 2800,
                 "temperature_c": 27.0,
                 "target_time": "06:30:00",
+                "course": None,
             }
         ],
         "thresholds": {"CR01.warning": 1.4},

@@ -27,7 +27,7 @@ from cramplog.model import Activity, ParseResult
 from cramplog.samplegen.gpxwriter import strava_gpx
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE_GPX = sorted((REPO / "sample_logs").rglob("*.gpx"))
+SAMPLE_GPX = sorted((REPO / "sample_logs").rglob("strava/*.gpx"))  # not the goal course
 REAL_GPX = realdata_files("gpx", "*.gpx")
 FIXTURES = sorted((Path(__file__).parent / "fixtures" / "gpx").glob("*.gpx"))
 KEYS = ("t", "lat", "lon", "ele", "hr", "cad", "temp", "speed", "dist")

@@ -285,7 +285,7 @@ def test_pooled_import_stores_the_streams_the_parsers_read(tmp_path, monkeypatch
 
     alex = Path(__file__).resolve().parents[1] / "sample_logs" / "alex"
     folder = tmp_path / "few"
-    files = sorted(alex.rglob("*.fit"))[:6] + sorted(alex.rglob("*.gpx"))[:3]
+    files = sorted(alex.rglob("*.fit"))[:6] + sorted(alex.rglob("strava/*.gpx"))[:3]
     for f in files:
         (folder / f.name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(f, folder / f.name)
@@ -320,7 +320,9 @@ def test_one_parse_pool_serves_several_imports(tmp_path, monkeypatch):
 
     alex = Path(__file__).resolve().parents[1] / "sample_logs" / "alex"
     folders = []
-    for i, files in enumerate((sorted(alex.rglob("*.fit"))[:5], sorted(alex.rglob("*.gpx"))[:4])):
+    for i, files in enumerate(
+        (sorted(alex.rglob("*.fit"))[:5], sorted(alex.rglob("strava/*.gpx"))[:4])
+    ):
         d = tmp_path / f"athlete{i}"
         d.mkdir()
         for f in files:

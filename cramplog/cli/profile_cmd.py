@@ -130,6 +130,19 @@ def _goal_index(goals: list[Goal], name: str | None, has_date: bool) -> int | No
     raise UsageError(f"the profile has {len(goals)} goals ({names}); choose one with --goal-name")
 
 
+def _course_path(raw: str) -> str:
+    """``--goal-course FILE``: checked like athlete.toml's ``course``, made absolute (relative
+    to the working folder), and refused when the file is not there."""
+    import os
+
+    from cramplog.journal.profile import check_course
+
+    path = os.path.abspath(check_course(raw))
+    if not os.path.isfile(path):
+        raise ValueError(f"no such file: {path}")
+    return path
+
+
 def _apply_goal(profile: Profile, opts: dict[str, str | None]) -> str:
     from cramplog.journal.profile import (
         check_date,
@@ -162,6 +175,7 @@ def _apply_goal(profile: Profile, opts: dict[str, str | None]) -> str:
         ("descent_m", "descent-m", check_non_negative),
         ("temperature_c", "temperature-c", check_temperature),
         ("target_time_s", "target-time", parse_target_time),
+        ("course", "course", _course_path),
     ]
     for attr, flag, fn in fields:
         raw = opts[attr]
@@ -215,6 +229,7 @@ def set_command(
     goal_descent_m: Annotated[str | None, _opt("Goal total descent, m.")] = None,
     goal_temperature_c: Annotated[str | None, _opt("Expected temperature, °C.")] = None,
     goal_target_time: Annotated[str | None, _opt("Target time, hh:mm:ss.")] = None,
+    goal_course: Annotated[str | None, _opt("Goal course file (GPX, TCX or FIT).")] = None,
     remove_goal: Annotated[str | None, _opt("Remove the goal with this name.")] = None,
     db: DbOpt = None,
 ) -> int:
@@ -229,6 +244,7 @@ def set_command(
         "descent_m": goal_descent_m,
         "temperature_c": goal_temperature_c,
         "target_time_s": goal_target_time,
+        "course": goal_course,
     }
     if all(v is None for v in (sex, hr_max, hr_rest, timezone, remove_goal, *goal_opts.values())):
         raise UsageError("nothing to set; e.g. cramplog profile set --hr-max 188 --hr-rest 48")
@@ -291,7 +307,7 @@ def import_command(
     athlete: AthleteOpt = None,
     db: DbOpt = None,
 ) -> int:
-    from cramplog.journal.profile import load_profile_toml
+    from cramplog.journal.profile import load_profile_toml, resolve_courses
     from cramplog.render.profile import num_text
 
     try:
@@ -303,6 +319,7 @@ def import_command(
         default = athlete or (names[0] if len(names) == 1 else file.resolve().parent.name)
         warnings: list[str] = []
         profile = load_profile_toml(data, file.name, default_name=default, warnings=warnings)
+        resolve_courses(profile, file.resolve().parent)
         if athlete is not None and profile.name != athlete:
             raise UsageError(
                 f"{file.name} is the profile of {profile.name!r}, not {athlete!r}; "

@@ -8,6 +8,7 @@ Nothing here prints: progress goes through a callback and the outcome is an Impo
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -60,13 +61,14 @@ def athlete_for_path(path: Path, explicit: str | None) -> tuple[str, Profile | N
     if path.is_file() and path.suffix.lower() == ".zip":
         default = path.stem
     if toml is not None and toml.is_file():
-        from cramplog.journal.profile import load_profile_toml
+        from cramplog.journal.profile import load_profile_toml, resolve_courses
 
         data = toml.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         profile = load_profile_toml(data, str(toml), default_name=explicit or default)
         if explicit:
             profile.name = explicit
+        resolve_courses(profile, toml.parent)  # course files are named relative to the toml
     name = explicit or (profile.name if profile else default)
     return name, profile, digest
 
@@ -126,7 +128,11 @@ def _import_one(
 
     todo: list[tuple[Entry, bytes, str]] = []
     cramp_entries: list[tuple[Entry, bytes, str]] = []
+    # a goal's course file lives beside the activities but is not one (analysis reads it)
+    courses = {g.course for g in prof.goals if g.course}
     for e in entries:
+        if e._path is not None and os.path.abspath(e._path) in courses:
+            continue
         if e.kind == "unknown":
             report.skipped_unknown += 1
             continue

@@ -16,11 +16,14 @@ distance_km = 50.0
 descent_m = 2800
 temperature_c = 27.0
 target_time = "06:30:00"     # h:mm:ss, hours may exceed 24
+course = "trail50.gpx"       # GPX/TCX/FIT course file, relative to athlete.toml
 
 [thresholds]                 # rule overrides, e.g. "CR01.warning" = 1.4
 ```
 
-Unknown keys are ignored (reported through ``warnings``); a value of the wrong type or out of
+Unknown keys are ignored (reported through ``warnings``), except in a ``[[goal]]`` table, where
+a misspelt key (``distnace_km``) would silently leave the goal without the number: there it
+is an InputError naming the key and the closest valid one. A value of the wrong type or out of
 range is an InputError naming the file, the table and the key.
 """
 
@@ -46,6 +49,7 @@ GOAL_KEYS = (
     "descent_m",
     "temperature_c",
     "target_time",
+    "course",
 )
 TOP_KEYS = ("athlete", "goal", "thresholds")
 
@@ -165,6 +169,17 @@ def parse_target_time(value: Any) -> float:
     raise ValueError(f'must be a duration hh:mm:ss such as "06:30:00" (got {value!r})')
 
 
+def check_course(value: Any) -> str:
+    """A course file name (GPX, TCX or FIT, gzip allowed); read when the goal is assessed."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"must be a file name such as trail50.gpx (got {value!r})")
+    name = value.strip()
+    low = name.lower().removesuffix(".gz")
+    if not low.endswith((".gpx", ".tcx", ".fit")):
+        raise ValueError(f"must be a .gpx, .tcx or .fit course file (got {value!r})")
+    return name
+
+
 def format_hms(seconds: float) -> str:
     total = round(seconds)
     return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
@@ -204,7 +219,11 @@ def _flatten(prefix: str, table: dict[str, Any], out: dict[str, Any], where: str
 def _goal(g: Any, where: str, warnings: list[str]) -> Goal:
     if not isinstance(g, dict):
         raise InputError(f"{where} must be a table of name, date, distance_km …")
-    _unknown(g, GOAL_KEYS, where, warnings)
+    for key in g:
+        if key not in GOAL_KEYS:
+            close = difflib.get_close_matches(key, GOAL_KEYS, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"use one of {', '.join(GOAL_KEYS)}"
+            raise InputError(f"{where} unknown key {key!r}; {hint}")
     if "date" not in g:
         raise InputError(f"{where} date: missing (e.g. date = 2026-06-14)")
     day = _check(where, "date", check_date, g["date"])
@@ -221,6 +240,7 @@ def _goal(g: Any, where: str, warnings: list[str]) -> Goal:
         descent_m=opt("descent_m", check_non_negative),
         temperature_c=opt("temperature_c", check_temperature),
         target_time_s=opt("target_time", parse_target_time),
+        course=opt("course", check_course),
     )
 
 
@@ -285,6 +305,16 @@ def load_profile_toml(
     return profile_from_doc(doc, name, default_name=default_name, warnings=warnings)
 
 
+def resolve_courses(profile: Profile, base_dir: Any) -> None:
+    """Make each goal's course path absolute, relative to ``base_dir`` (athlete.toml's folder,
+    or the working folder for ``profile set``), so the store keeps a path that works anywhere."""
+    import os
+
+    for goal in profile.goals:
+        if goal.course is not None:
+            goal.course = os.path.abspath(os.path.join(base_dir, goal.course))
+
+
 # -- writing -------------------------------------------------------------------------------
 
 
@@ -337,6 +367,8 @@ def dump_profile_toml(profile: Profile) -> str:
                 lines.append(f"{key} = {_toml_value(value)}")
         if goal.target_time_s is not None:
             lines.append(f"target_time = {_toml_str(format_hms(goal.target_time_s))}")
+        if goal.course is not None:
+            lines.append(f"course = {_toml_str(goal.course)}")
     if profile.thresholds:
         lines += ["", "[thresholds]"]
         for key, value in profile.thresholds.items():

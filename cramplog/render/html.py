@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from cramplog.analysis.weekly import cramp_marks, report_features
 from cramplog.render.html_cells import badge, fmt_value
 from cramplog.render.html_charts import athlete_charts
+from cramplog.render.html_course import course_figures
 from cramplog.render.html_sections import (
     cramps_table,
     findings_table,
@@ -104,6 +105,9 @@ def render_athlete(
     goal_html, goal_id = goal_section(report, anchor)
     if goal_id:
         ids.append(goal_id)
+    course_html, course_ids = course_figures(report, anchor)
+    goal_html += course_html
+    ids += course_ids
     toc = " ".join(
         f'<a href="#{esc(anchor)}-{k}">{esc(t)}</a>'
         for k, t in (("charts", "charts"), ("cramps", "cramps"), ("findings-table", "findings"),

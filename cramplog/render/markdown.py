@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cramplog.analysis.team import trend_text
 from cramplog.render.personal_text import personal_sentence, rr_text
@@ -134,8 +134,10 @@ def athlete_markdown(outcome: AthleteOutcome) -> str:
             ]
             for a in goal["assessments"]
         ]
+        lines += course_section(goal)
         lines += _table(["rule", "status", "severity", "grade", "assessment"], rows)
         lines.append("")
+        lines += plan_section(goal)
     notes = ov.get("notes") or []
     if notes:
         lines += ["<details><summary>Notes</summary>", ""]
@@ -196,3 +198,23 @@ def render_markdown(
         for outcome in outcomes:
             text += athlete_markdown(outcome) + "\n"
     return text + disclaimer_markdown()
+
+
+def course_section(goal: dict[str, Any]) -> list[str]:
+    """The course line and notes above the readiness table (nothing without a course)."""
+    from cramplog.render.course_text import course_line, course_notes
+
+    line = course_line(goal)
+    out = [md_cell(line), ""] if line else []
+    notes = course_notes(goal)
+    return out + ([f"- note: {md_cell(n)}" for n in notes] + [""] if notes else [])
+
+
+def plan_section(goal: dict[str, Any]) -> list[str]:
+    """The plan for the weeks left under the readiness table (nothing without flagged rules)."""
+    from cramplog.render.course_text import plan_lines
+
+    lines = plan_lines(goal)
+    if not lines:
+        return []
+    return ["#### Plan for the weeks left", "", *[f"- {md_cell(x)}" for x in lines], ""]

@@ -20,6 +20,7 @@ def _goal_json(g: Goal) -> dict[str, Any]:
         "descent_m": g.descent_m,
         "temperature_c": g.temperature_c,
         "target_time": None if g.target_time_s is None else format_hms(g.target_time_s),
+        "course": g.course,
     }
 
 

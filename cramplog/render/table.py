@@ -197,7 +197,31 @@ def goal_renderable(outcome: AthleteOutcome) -> RenderableType:
             a["grade"],
             Text(a["message"]),
         )
-    return Group(head, table)
+    return Group(head, *course_renderables(goal), table, *plan_renderables(goal))
+
+
+def course_renderables(goal: dict[str, Any]) -> list[RenderableType]:
+    """The course line and its notes, above the readiness table (none without a course)."""
+    from rich.text import Text
+
+    from cramplog.render.course_text import course_line, course_notes
+
+    line = course_line(goal)
+    out: list[RenderableType] = [Text(line)] if line else []
+    return out + [Text(f"note: {n}", style="dim") for n in course_notes(goal)]
+
+
+def plan_renderables(goal: dict[str, Any]) -> list[RenderableType]:
+    """The plan for the weeks left, under the readiness table (none without flagged rules)."""
+    from rich.text import Text
+
+    from cramplog.render.course_text import plan_lines
+
+    lines = plan_lines(goal)
+    if not lines:
+        return []
+    out: list[RenderableType] = [Text("Plan for the weeks left", style="bold")]
+    return out + [Text(f"• {x}") for x in lines]
 
 
 def team_renderable(rows: Sequence[TeamRow], window: str = "", width: int = 100) -> RenderableType:

@@ -222,6 +222,11 @@ def write_athlete(spec: AthleteSpec, out: Path) -> Path:
         athlete_toml(spec.name, spec.sex, spec.hr_max, spec.hr_rest, spec.timezone, spec.goals),
         encoding="utf-8",
     )
+    for g in spec.goals:
+        if g.course:
+            from .course import course_gpx
+
+            (folder / g.course).write_bytes(course_gpx(g.name, g.distance_km))
     done = simulate_plans(spec)
     used: set[str] = set()
     manual: list[ManualRow] = list(spec.extra_manual)

@@ -346,7 +346,18 @@ def alex_spec() -> AthleteSpec:
         routes=alex_routes(SEED),
         device=fw.Device(fw.MANUFACTURER_GARMIN, 2691, 3_987_654_321, 2660),
         plans=alex_plans(),
-        goals=[Goal("Canyon Rim 50K", date(2026, 7, 11), "running", 50.0, 2800, 27.0, "06:30:00")],
+        goals=[
+            Goal(
+                "Canyon Rim 50K",
+                date(2026, 7, 11),
+                "running",
+                50.0,
+                2800,
+                27.0,
+                "06:30:00",
+                "canyon_rim_50k.gpx",
+            )
+        ],  # fmt: skip
         cramps=[
             CrampRow(
                 "2026-03-14T03:10", "calf", "both", 2, "night", "woke up with both calves locked"

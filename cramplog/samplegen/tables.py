@@ -26,6 +26,7 @@ class Goal:
     descent_m: int
     temperature_c: float
     target_time: str
+    course: str | None = None  # a course file written next to athlete.toml (samplegen.course)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ def athlete_toml(name: str, sex: str, hr_max: int, hr_rest: int, tz: str, goals:
             f"temperature_c = {g.temperature_c:.1f}",
             f'target_time = "{g.target_time}"',
         ]
+        if g.course:
+            lines.append(f'course = "{g.course}"')
     return "\n".join(lines) + "\n"
 
 

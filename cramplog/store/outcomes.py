@@ -89,6 +89,9 @@ class OutcomeQueries(StoreBase):
             last_day = _last_local_day(acts, profile.tzinfo())
         except (ValueError, KeyError, TypeError, OverflowError):
             return None  # the analysis meets the same problem and says what it is
+        for goal in profile.goals:  # a goal's course file is read at analysis time
+            if goal.course:
+                h.update(repr((goal.course, _file_stamp(goal.course))).encode("utf-8", "replace"))
         return OutcomeInputs(digest=h.hexdigest(), last_day=last_day)
 
     def cached_outcome(self, name: str, key: str) -> dict[str, object] | None:
@@ -160,3 +163,15 @@ def same_json(a: Any, b: Any) -> bool:
     if isinstance(a, float):
         return repr(a) == repr(b)
     return bool(a == b)
+
+
+def _file_stamp(path: str) -> tuple[int, int] | str:
+    """(size, mtime_ns) of a file, or why it cannot be read: an edited, replaced or removed
+    course file changes the outcome key."""
+    import os
+
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        return f"unreadable: {exc.strerror or exc}"
+    return st.st_size, st.st_mtime_ns

@@ -38,6 +38,7 @@ def profile_to_json(profile: Profile) -> str:
             "descent_m": g.descent_m,
             "temperature_c": g.temperature_c,
             "target_time_s": g.target_time_s,
+            "course": g.course,
         }
         for g in profile.goals
     ]
@@ -65,6 +66,7 @@ def profile_from_json(text: str) -> Profile:
             descent_m=g.get("descent_m"),
             temperature_c=g.get("temperature_c"),
             target_time_s=g.get("target_time_s"),
+            course=g.get("course"),
         )
         for g in d.get("goals", [])
     ]

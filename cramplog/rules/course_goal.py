@@ -1,0 +1,159 @@
+"""Goal readiness against a course file: CR04, CR06 and CR10 with the course's own numbers.
+
+Used by ``analysis.readiness`` in place of the typed-number assessments when the goal has a
+course (CR05 and CR07 read the course's distance through the goal, as before).
+
+- CR06: the course's descent and E10 against training per session *and* per week over the
+  6-week window. Warning: course D− or E10 > 1.5 × the largest session (SCIENCE.md);
+  caution: downhill-heavy course with no session of ≥ 5 min at ≤ −10 %, or a course D− above
+  the largest 7-day total of the window (the race asks more in one day than any week did; a
+  design choice). A course without elevation: unknown.
+- CR04 / CR10: the grade-aware duration prediction of ``features.course`` (Riegel on ITRA
+  effort km) instead of Riegel on flat km. CR10 uses the prediction (what the course will
+  take the athlete), the target time only when there is no prediction.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from cramplog.features.course import CourseStats, predict_course_time
+from cramplog.model import Goal, sport_family
+from cramplog.rules.base import GoalAssessment, RuleInputs, band, fmt_dur
+from cramplog.rules.descent import FOOT
+from cramplog.rules.descent import RULE as CR06
+from cramplog.rules.load import RULE_CR10 as CR10
+from cramplog.rules.pace import RULE as CR04
+
+
+def course_prediction(
+    ctx: RuleInputs, goal: Goal, course: CourseStats
+) -> tuple[float | None, dict[str, Any]]:
+    th = ctx.th["CR04"]
+    return predict_course_time(
+        ctx.features,
+        sport_family(goal.sport),
+        course,
+        ctx.today,
+        window_days=int(th["window_days"]),
+        min_km=th["min_session_km"],
+        min_prior=int(th["min_prior"]),
+        exponent=th["riegel_exponent"],
+    )
+
+
+def week_totals(ctx: RuleInputs, attr: str) -> list[float]:
+    """Totals of ``attr`` over the consecutive 7-day blocks ending on ``ctx.today`` that fill
+    the CR06 window (6 blocks for 42 days), on-foot sessions only."""
+    days = int(ctx.th["CR06"]["window_days"])
+    out = []
+    for k in range(days // 7):
+        end = ctx.today + timedelta(days=1 - 7 * k)
+        sessions = ctx.before_day(end, 7, FOOT)
+        out.append(sum(getattr(g, attr) or 0.0 for g in sessions))
+    return out
+
+
+def cr06_course(ctx: RuleInputs, course: CourseStats) -> GoalAssessment:
+    th = ctx.th["CR06"]
+    if not course.has_elevation or course.descent_m is None:
+        return CR06.assessment("unknown", None, "unknown: the course has no elevation", {})
+    prior = [
+        g
+        for g in ctx.before_day(ctx.today + timedelta(days=1), th["window_days"], FOOT)
+        if g.descent_m is not None
+    ]
+    max_d = max((g.descent_m or 0.0 for g in prior), default=0.0)
+    max_e10 = max((g.e10_km or 0.0 for g in prior), default=0.0)
+    max_e15 = max((g.e15_km or 0.0 for g in prior), default=0.0)
+    max_steep = max((g.min_le10 or 0.0 for g in prior), default=0.0)
+    week_d = max(week_totals(ctx, "descent_m"), default=0.0)
+    week_e10 = max(week_totals(ctx, "e10_km"), default=0.0)
+    e10 = course.e10_km or 0.0
+    per_km = course.descent_m / course.distance_km
+    heavy = course.descent_m >= th["floor_descent_m"] and per_km >= th["goal_heavy_m_per_km"]
+    ev = {
+        "source": "course",
+        "goal_descent_m": course.descent_m,
+        "goal_e10_km": e10,
+        "goal_e15_km": course.e15_km,
+        "goal_longest_descent_m": course.longest_descent_m,
+        "goal_descent_m_per_km": per_km,
+        "prior_max_descent_m": max_d,
+        "prior_max_e10_km": max_e10,
+        "prior_max_e15_km": max_e15,
+        "prior_max_min_le10": max_steep,
+        "prior_max_week_descent_m": week_d,
+        "prior_max_week_e10_km": week_e10,
+        "sessions_with_elevation": len(prior),
+        "downhill_heavy": heavy,
+    }
+    ratio = th["ratio"]
+    over_d = course.descent_m >= th["floor_descent_m"] and course.descent_m > ratio * max_d
+    over_e = e10 >= th["floor_e10_km"] and e10 > ratio * max_e10
+    week = (
+        f"; best week {week_d:.0f} m and {week_e10:.1f} km at ≤ −10 %"
+        if week_d or week_e10
+        else "; no descent in any week"
+    )
+    course_txt = f"Course descends {course.descent_m:.0f} m with {e10:.1f} km at ≤ −10 %"
+    best = f"best session in 6 weeks {max_d:.0f} m and {max_e10:.1f} km"
+    if over_d or over_e:
+        return CR06.assessment("flag", "warning", f"{course_txt}; {best}{week}", ev)
+    if heavy and max_steep < th["min_le10"]:
+        msg = (
+            f"{course_txt}; no session in 6 weeks with {th['min_le10']:.0f} min at ≤ −10 % "
+            f"(best {max_steep:.1f} min)"
+        )
+        return CR06.assessment("flag", "caution", msg, ev)
+    if course.descent_m > week_d:
+        return CR06.assessment("flag", "caution", f"{course_txt}: more than any week{week}", ev)
+    return CR06.assessment("ok", None, f"{course_txt}; {best}{week}: covered", ev)
+
+
+def cr04_course(ctx: RuleInputs, goal: Goal, course: CourseStats) -> GoalAssessment:
+    th = ctx.th["CR04"]
+    pred, ev = course_prediction(ctx, goal, course)
+    if pred is None:
+        return CR04.assessment(
+            "unknown", None, "Fewer than 4 recent sessions to predict the course time from", ev
+        )
+    if not goal.target_time_s:
+        msg = f"No target time; recent training predicts {fmt_dur(pred)} for the course"
+        return CR04.assessment("unknown", None, msg, ev)
+    faster = (pred - goal.target_time_s) / pred * 100.0
+    ev.update(target_time_s=goal.target_time_s, faster_pct=faster)
+    sev = band(faster, th["caution_pct"], th["warning_pct"])
+    msg = (
+        f"Target {fmt_dur(goal.target_time_s)} is {faster:.0f} % faster than the "
+        f"{fmt_dur(pred)} recent training predicts for the course (climb-adjusted)"
+        if faster > 0
+        else f"Target {fmt_dur(goal.target_time_s)} is within the climb-adjusted "
+        f"prediction ({fmt_dur(pred)})"
+    )
+    return CR04.assessment("flag" if sev else "ok", sev, msg, ev)
+
+
+def cr10_course(ctx: RuleInputs, goal: Goal, course: CourseStats) -> GoalAssessment:
+    th = ctx.th["CR10"]
+    pred, pev = course_prediction(ctx, goal, course)
+    dur, how = (pred, "climb-adjusted prediction") if pred else (goal.target_time_s, "target")
+    if not dur:
+        return CR10.assessment("unknown", None, "Goal duration unknown", pev)
+    prior = ctx.before_day(
+        ctx.today + timedelta(days=1), th["window_days"], frozenset({sport_family(goal.sport)})
+    )
+    vals = [g.duration_s for g in prior if g.duration_s]
+    if not vals:
+        return CR10.assessment("unknown", None, "No sessions in the last 6 months", {})
+    ref = max(v for v in vals if v is not None)
+    ratio = dur / ref
+    sev = band(ratio, th["caution"], th["warning"], strict=True)
+    ev = {"goal_duration_s": dur, "duration_from": how, "longest_prior_s": ref, "ratio": ratio}
+    ev["method"] = pev["method"]
+    msg = (
+        f"Course takes about {fmt_dur(dur)} ({how}), {ratio:.1f}× your longest session "
+        f"in 6 months ({fmt_dur(ref)})"
+    )
+    return CR10.assessment("flag" if sev else "ok", sev, msg, ev)
