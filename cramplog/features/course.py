@@ -1,4 +1,4 @@
-"""A goal course's numbers, computed exactly as a session's, and a grade-aware time prediction.
+"""A goal course's numbers, computed exactly as a session's.
 
 ``course_stats(stream)`` runs the session pipeline, so a course and a training session that
 cover the same ground give the same numbers: distance as ``stream_distance`` gives it;
@@ -9,25 +9,20 @@ from the 10 m grid, 70 m smoothing and 50 m grade segments of ``features.elevati
 what only a course needs: the longest continuous descent's length (km), and the smoothed
 elevation profile for the charts.
 
-Grade-aware prediction (``effort_km``, ``predict_course_time``): a documented grade
-adjustment, not the athlete's pace per grade (the stored features keep no per-grade pace).
-Distance is converted to ITRA "effort km" — km + ascent m / 100 (International Trail Running
-Association performance index: 100 m of climbing counts as 1 km) — for the course *and* for
-each training session, and Riegel's T₂ = T₁·(E₂/E₁)^1.06 is applied to effort km instead of
-km. The fastest prediction from the sessions of the last 12 weeks is taken, as CR04 does. A
-session without elevation counts as flat (its ascent unknown, never invented).
+``effort_km`` is the course's ITRA "effort km" — km + ascent m / 100 (International Trail
+Running Association: 100 m of climbing counts as 1 km); the time prediction on it is CR04's
+(``rules.pace.predicted_time``: earlier races first, else training of the same terrain or
+all terrains climb-adjusted), so a course and a typed goal are predicted the same way.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from cramplog.features.elevation import GRADE_M, GRID_M, HYSTERESIS_M
 
 if TYPE_CHECKING:
-    from cramplog.features.compute import SessionFeatures
     from cramplog.model import Stream
 
 EFFORT_M_PER_KM = 100.0  # ITRA: 100 m of ascent = 1 effort km
@@ -152,52 +147,6 @@ def course_stats(stream: Stream, path: str) -> CourseStats:
 def effort_km(km: float, ascent_m: float | None) -> float:
     """ITRA effort km: km + ascent / 100 m (unknown ascent counts as none)."""
     return km + (ascent_m or 0.0) / EFFORT_M_PER_KM
-
-
-def predict_course_time(
-    sessions: list[SessionFeatures],
-    family: str,
-    course: CourseStats,
-    day: date,
-    *,
-    window_days: int = 84,
-    min_km: float = 1.0,
-    min_prior: int = 4,
-    exponent: float = 1.06,
-) -> tuple[float | None, dict[str, Any]]:
-    """(predicted seconds, evidence): Riegel on effort km from each ``family`` session of the
-    ``window_days`` up to ``day``; the fastest; None under ``min_prior`` usable sessions."""
-    lo = day - timedelta(days=window_days)
-    target = course.effort_km
-    best: tuple[float, SessionFeatures, float] | None = None
-    n = 0
-    for g in sessions:
-        if not (lo <= g.local_date <= day and g.family == family):
-            continue
-        km, dur = g.distance_km, g.duration_s
-        if not km or not dur or km < min_km:
-            continue
-        n += 1
-        e = effort_km(km, g.ascent_m)
-        t = dur * (target / e) ** exponent
-        if best is None or t < best[0]:
-            best = (t, g, e)
-    ev: dict[str, Any] = {
-        "method": "Riegel 1.06 on ITRA effort km (km + ascent m / 100)",
-        "course_effort_km": target,
-        "prior_sessions": n,
-    }
-    if best is None or n < min_prior:
-        return None, ev
-    t, g, e = best
-    ev.update(
-        predicted_time_s=t,
-        from_date=g.local_date,
-        from_km=g.distance_km,
-        from_ascent_m=g.ascent_m,
-        from_effort_km=e,
-    )
-    return t, ev
 
 
 GRADE_NOTE = f"grades over {GRADE_M:.0f} m segments of the {GRID_M:.0f} m smoothed profile"

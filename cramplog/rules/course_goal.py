@@ -8,8 +8,9 @@ course (CR05 and CR07 read the course's distance through the goal, as before).
   caution: downhill-heavy course with no session of ≥ 5 min at ≤ −10 %, or a course D− above
   the largest 7-day total of the window (the race asks more in one day than any week did; a
   design choice). A course without elevation: unknown.
-- CR04 / CR10: the grade-aware duration prediction of ``features.course`` (Riegel on ITRA
-  effort km) instead of Riegel on flat km. CR10 uses the prediction (what the course will
+- CR04 / CR10: CR04's climb-adjusted prediction (``rules.pace.predicted_time``: Riegel on
+  ITRA effort km, from earlier races where there are any) for the course's own distance and
+  ascent, instead of Riegel on flat km. CR10 uses the prediction (what the course will
   take the athlete), the target time only when there is no prediction.
 """
 
@@ -18,29 +19,29 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from cramplog.features.course import CourseStats, predict_course_time
+from cramplog.features.course import CourseStats
 from cramplog.model import Goal, sport_family
 from cramplog.rules.base import GoalAssessment, RuleInputs, band, fmt_dur
 from cramplog.rules.descent import FOOT
 from cramplog.rules.descent import RULE as CR06
 from cramplog.rules.load import RULE_CR10 as CR10
 from cramplog.rules.pace import RULE as CR04
+from cramplog.rules.pace import predicted_time
 
 
 def course_prediction(
     ctx: RuleInputs, goal: Goal, course: CourseStats
 ) -> tuple[float | None, dict[str, Any]]:
-    th = ctx.th["CR04"]
-    return predict_course_time(
-        ctx.features,
-        sport_family(goal.sport),
-        course,
-        ctx.today,
-        window_days=int(th["window_days"]),
-        min_km=th["min_session_km"],
-        min_prior=int(th["min_prior"]),
-        exponent=th["riegel_exponent"],
+    """The course's predicted duration, as CR04 predicts any race: from its distance and its
+    own ascent (not a typed descent)."""
+    pred, ev = predicted_time(
+        ctx, sport_family(goal.sport), course.distance_km * 1000.0, ctx.today, course.ascent_m
     )
+    ev["method"] = "Riegel 1.06 on ITRA effort km (km + ascent m / 100)"
+    ev["course_effort_km"] = course.effort_km
+    if pred is not None:
+        ev["predicted_time_s"] = pred
+    return pred, ev
 
 
 def week_totals(ctx: RuleInputs, attr: str) -> list[float]:
@@ -120,17 +121,18 @@ def cr04_course(ctx: RuleInputs, goal: Goal, course: CourseStats) -> GoalAssessm
             "unknown", None, "Fewer than 4 recent sessions to predict the course time from", ev
         )
     if not goal.target_time_s:
-        msg = f"No target time; recent training predicts {fmt_dur(pred)} for the course"
+        msg = f"No target time; predicted {fmt_dur(pred)} for the course ({ev.get('basis')})"
         return CR04.assessment("unknown", None, msg, ev)
     faster = (pred - goal.target_time_s) / pred * 100.0
     ev.update(target_time_s=goal.target_time_s, faster_pct=faster)
     sev = band(faster, th["caution_pct"], th["warning_pct"])
+    basis = f"{ev.get('basis', 'training')}; {course.effort_km:.0f} km-effort"
     msg = (
         f"Target {fmt_dur(goal.target_time_s)} is {faster:.0f} % faster than the "
-        f"{fmt_dur(pred)} recent training predicts for the course (climb-adjusted)"
+        f"{fmt_dur(pred)} predicted for the course ({basis})"
         if faster > 0
         else f"Target {fmt_dur(goal.target_time_s)} is within the climb-adjusted "
-        f"prediction ({fmt_dur(pred)})"
+        f"prediction for the course ({fmt_dur(pred)}; {basis})"
     )
     return CR04.assessment("flag" if sev else "ok", sev, msg, ev)
 
