@@ -294,6 +294,10 @@ CHECK_JS = """
   out.scripts = document.scripts.length;
   const bar = document.querySelector('svg.chart .series.bars rect');
   out.barFill = bar ? getComputedStyle(bar).fill : null;
+  // every line a chart draws has a colour: an SVG path without a stroke is invisible
+  out.unstroked = [...document.querySelectorAll('svg.chart path.series.line')]
+    .filter((p) => ['none', ''].includes(getComputedStyle(p).stroke))
+    .map((p) => p.closest('svg').id + ' ' + p.getAttribute('class'));
   return out;
 })()
 """
@@ -320,12 +324,32 @@ def test_report_renders_in_chromium(browser: Browser, tmp_path: Path) -> None:
             assert chart["marks"] > 0 and chart["width"] > 500 and chart["height"] > 60, chart
             assert info["markers"][f"{anchor}-{name}"] == len(rep.cramps)
     assert info["barFill"] not in (None, "none", "rgb(0, 0, 0)")  # the style sheet applied
+    assert info["unstroked"] == []
     assert "not medical advice" in info["disclaimer"]
     # the team summary links jump to each athlete
     href = browser.evaluate("document.querySelector('#team a').getAttribute('href')")
     assert browser.evaluate(f"!!document.getElementById({json.dumps(href[1:])})")
     shot = screenshot(browser, tmp_path / "report.png")
     assert shot.stat().st_size > 20_000
+    assert browser.problems() == []
+
+
+def test_sample_report_draws_the_goal_course(browser: Browser, tmp_path: Path) -> None:
+    """The bundled season's report, course profile included, with every line visible."""
+    from cramplog.cli.app import run
+
+    alex = Path(__file__).resolve().parent.parent / "sample_logs" / "alex"
+    if not (alex / "athlete.toml").is_file():
+        pytest.skip("sample_logs/alex is not there")
+    page = tmp_path / "alex.html"
+    db = str(tmp_path / "store.sqlite")
+    assert run(["import", str(alex), "--db", db]) == 0
+    assert run(["report", "--db", db, "--athlete", "Alex Moreno", "-o", str(page)]) == 0
+    load(browser, page)
+    info = browser.evaluate(CHECK_JS)
+    course = [k for k in info["charts"] if k.endswith("-course")]
+    assert len(course) == 1 and info["charts"][course[0]]["width"] > 500
+    assert info["unstroked"] == []
     assert browser.problems() == []
 
 

@@ -49,6 +49,7 @@ svg .s-load rect{fill:#b9c9de}svg .s-ctl{stroke:#1f77b4}svg .s-atl{stroke:#ff7f0
 svg .s-tsb{stroke:#2ca02c}svg .s-acwr{stroke:#333}svg .s-acwr-rolling{stroke:#8c564b}
 svg .s-km rect{fill:#9ecae1}svg .s-long circle{fill:#08519c}
 svg .s-descent rect{fill:#c7b299}svg .s-e10 circle{fill:#7f3b08}
+svg path.s-descent{stroke:#b59a7a}svg path.s-e10{stroke:#7f3b08}
 svg .s-heat rect{fill:#f4a582}svg .s-acclim{stroke:#b2182b}
 svg .s-temp circle{fill:#fdae61;stroke:#d6604d;stroke-width:.6}
 svg .s-monotony{stroke:#6a51a3}
