@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -19,6 +20,7 @@ from cramplog.errors import InputError, UsageError
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from cramplog.analysis.batch import Since
     from cramplog.analysis.outcome import AthleteOutcome
     from cramplog.importer.athletes import AthleteImport
     from cramplog.importer.pipeline import ImportOutcome
@@ -37,6 +39,21 @@ HELP = (
     "  cramplog analyze team/ --since 14d\n\n"
     "  cramplog analyze team/ --since 14d --format junit -o cramplog.xml --fail-on warning"
 )
+
+
+@dataclass(frozen=True)
+class View:
+    """How the report is shown beyond its format."""
+
+    summary: bool  # --summary
+    csv_rows: str  # --csv-rows
+    everything: bool  # --all
+    today: date  # the real day (an ended log is analysed as of its last day)
+
+
+class CsvRows(str, Enum):
+    findings = "findings"
+    episodes = "episodes"
 
 
 class AnalyzeFormat(str, Enum):
@@ -74,7 +91,9 @@ def analyze_command(
         typer.Option(
             "--since",
             help="Report findings and cramps from this day on: 14d, 8w or a date "
-            "(earlier history still feeds the baselines).",
+            "(earlier history still feeds the baselines). A look-back counts back from the "
+            "day the analysis is as of: today, or the log's last day when it ended more than "
+            "14 days ago.",
             show_default=False,
         ),
     ] = None,
@@ -91,13 +110,34 @@ def analyze_command(
     summary: Annotated[
         bool, typer.Option("--summary", help="Only the team summary (one row per athlete).")
     ] = False,
+    csv_rows: Annotated[
+        CsvRows,
+        typer.Option(
+            "--csv-rows",
+            help="With --format csv: one row per finding (a rule on one day) or per episode "
+            "(a rule's findings on days at most 3 apart, told once).",
+        ),
+    ] = CsvRows.findings,
+    show_all: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="With the table format: every episode, cramp and association of the period "
+            "and the goal assessments (the default fits one screen and says what it left out).",
+        ),
+    ] = False,
     db: DbOpt = None,
 ) -> ExitStatus:
     from cramplog.importer.athletes import AthleteImport, athlete_folders
-    from cramplog.journal.since import default_today, parse_since
+    from cramplog.journal.since import default_today, is_lookback, parse_since
 
     today = default_today()
-    since_day = parse_since(since, today) if since is not None else None
+    since_day = parse_since(since, today) if since is not None else None  # checks it now
+    spec = since
+    since_arg: Since = since_day
+    if spec is not None and is_lookback(spec):
+        # counted back from each athlete's analysis day (an ended log: its last day)
+        since_arg = lambda as_of: parse_since(spec, as_of)  # noqa: E731
     console = err_console()
     folders = athlete_folders(paths or [], roster)
     if athlete is not None and len(folders) > 1:
@@ -113,8 +153,9 @@ def analyze_command(
         else:
             imported = AthleteImport()
             names = _stored_names(store, athlete)
-        outcomes = _analyze(store, names, imported, since_day, today)
-    return _report(outcomes, fmt, output, fail_on, summary, since_day, today, console)
+        outcomes = _analyze(store, names, imported, since_arg, today)
+    view = View(summary=summary, csv_rows=csv_rows.value, everything=show_all, today=today)
+    return _report(outcomes, fmt, output, fail_on, view, console)
 
 
 # -- which athletes ------------------------------------------------------------------------
@@ -157,7 +198,7 @@ def _analyze(
     store: Store,
     names: list[str],
     imported: AthleteImport,
-    since: date | None,
+    since: Since,
     today: date,
 ) -> list[AthleteOutcome]:
     from cramplog.analysis.batch import analyze_many
@@ -188,9 +229,7 @@ def _report(
     fmt: AnalyzeFormat,
     output: Path | None,
     fail_on: FailOn,
-    summary: bool,
-    since: date | None,
-    today: date,
+    view: View,
     console: Console,
 ) -> ExitStatus:
     from cramplog.cli.common import write_output
@@ -205,7 +244,7 @@ def _report(
         if not o.ok:
             console.print(f"cramplog: warning: {o.athlete}: {o.error}", markup=False)
 
-    text = _render(outcomes, fmt, output, fail_on, summary, since, today)
+    text = _render(outcomes, fmt, output, fail_on, view)
     write_output(text, output)
 
     severities = (f["severity"] for o in ok for f in (o.report or {}).get("findings", []))
@@ -217,10 +256,11 @@ def _render(
     fmt: AnalyzeFormat,
     output: Path | None,
     fail_on: FailOn,
-    summary: bool,
-    since: date | None,
-    today: date,
+    view: View,
 ) -> str:
+    from cramplog.analysis.team import common_since, window_label
+
+    since = common_since(outcomes)
     if fmt is AnalyzeFormat.json:
         from cramplog.render.json_out import render_json
 
@@ -228,17 +268,18 @@ def _render(
     if fmt is AnalyzeFormat.csv:
         from cramplog.render.csv_out import render_csv
 
-        return render_csv(outcomes)
+        return render_csv(outcomes, rows=view.csv_rows)
     if fmt is AnalyzeFormat.junit:
         from cramplog.render.junit import render_junit
 
         level = "warning" if fail_on is FailOn.never else fail_on.value
         return render_junit(outcomes, fail_level=level)
 
-    from cramplog.analysis.team import team_rows, window_text
+    from cramplog.analysis.team import team_rows
 
+    summary = view.summary
     team = team_rows(outcomes) if (len(outcomes) > 1 or summary) else None
-    window = window_text(since, today) if since else ""
+    window = window_label(outcomes, view.today)
     if fmt is AnalyzeFormat.markdown:
         from cramplog.render.markdown import render_markdown
 
@@ -252,5 +293,12 @@ def _render(
         width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
         color = not os.environ.get("NO_COLOR")
     return render_table(
-        outcomes, team=team, window=window, summary_only=summary, width=width, color=color
+        outcomes,
+        team=team,
+        window=window,
+        summary_only=summary,
+        width=width,
+        color=color,
+        everything=view.everything,
+        today=view.today,
     )
