@@ -271,7 +271,7 @@ def test_markdown_carries_disclaimer_and_grades(one: Path, capsys) -> None:
     code, out, _ = analyze(capsys, "-f", "markdown")
     assert code == 0
     assert out.startswith("# cramplog analysis")
-    assert "`CR01 session_spike` **warning** (evidence: weak)" in out
+    assert "`CR01 session_spike` **warning** (1 day, evidence: weak)" in out
     assert "**About these results.**" in out and "not medical advice" in out
     assert "| when | cramp | session | in session | 0–7 d | 8–42 d |" in out
 

@@ -39,8 +39,9 @@ def as_of(report: dict[str, Any], ov: Overview) -> date | None:
     return date.fromisoformat(day) if day else None
 
 
-def ended_since(e: dict[str, Any], first: date) -> bool:
-    return date.fromisoformat(e["end"]) >= first
+def touches(e: dict[str, Any], first: date, last: date) -> bool:
+    """Whether episode ``e`` has a day in ``first`` … ``last``."""
+    return date.fromisoformat(e["end"]) >= first and date.fromisoformat(e["start"]) <= last
 
 
 def open_episodes(episodes: Sequence[dict[str, Any]], day: date | None) -> list[dict[str, Any]]:
@@ -48,16 +49,16 @@ def open_episodes(episodes: Sequence[dict[str, Any]], day: date | None) -> list[
     if day is None:
         return []
     first = day - timedelta(days=OPEN_DAYS - 1)
-    return [e for e in episodes if ended_since(e, first)]
+    return [e for e in episodes if touches(e, first, day)]
 
 
 def recent_episodes(episodes: Sequence[dict[str, Any]], day: date | None) -> list[dict[str, Any]]:
-    """Episodes ending in the ``RECENT_WEEKS`` weeks up to ``day`` but not open now."""
+    """Episodes touching the ``RECENT_WEEKS`` weeks up to ``day`` but not open now."""
     if day is None:
         return list(episodes)
     first = day - timedelta(weeks=RECENT_WEEKS) + timedelta(days=1)
-    opened = day - timedelta(days=OPEN_DAYS - 1)
-    return [e for e in episodes if ended_since(e, first) and not ended_since(e, opened)]
+    opened = open_episodes(episodes, day)
+    return [e for e in episodes if touches(e, first, day) and e not in opened]
 
 
 def most_serious(episodes: Sequence[dict[str, Any]], n: int) -> list[dict[str, Any]]:
@@ -70,12 +71,12 @@ def most_serious(episodes: Sequence[dict[str, Any]], n: int) -> list[dict[str, A
 
 
 def left_out_text(left: Sequence[dict[str, Any]], what: str, how: str) -> str:
-    """``… 5 more episodes (1 caution, 4 info): --all shows them``; empty when none."""
+    """``… 5 more episodes (1 caution, 4 info) not shown: --all``; empty when none."""
     if not left:
         return ""
     by = [f"{sum(1 for e in left if e['severity'] == s)} {s}" for s in reversed(SEVERITIES)]
     by = [b for b in by if not b.startswith("0 ")]
-    return f"… {len(left)} more {what} ({', '.join(by)}) not shown: {how}"
+    return f"… {len(left)} more {what} ({', '.join(by)}): {how}"
 
 
 def span_text(e: dict[str, Any]) -> str:

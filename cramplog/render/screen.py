@@ -67,10 +67,15 @@ def _text(s: str, style: str = "") -> Any:
 
 
 def _line(s: str, style: str = "") -> Any:
-    """One line that never wraps (cut with "…" at the width)."""
+    """One line that never wraps (cut with "…" at the width; a grid cell, since a bare
+    ``Text`` printed by the console wraps whatever its ``no_wrap``)."""
+    from rich.table import Table
     from rich.text import Text
 
-    return Text(s, style=style, no_wrap=True, overflow="ellipsis")
+    grid = Table.grid(expand=True)
+    grid.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
+    grid.add_row(Text(s, style=style))
+    return grid
 
 
 def _indented(text: str, indent: int, style: str = "") -> Any:
@@ -148,7 +153,7 @@ def open_renderables(outcome: AthleteOutcome, cap: int = OPEN_MAX) -> list[Rende
         out.append(_line("  no episode in these days"))
     left = [e for e in opened if e not in shown]
     if left:
-        out.append(_line("  " + left_out_text(left, "open episodes", "--all"), "dim"))
+        out.append(_indented(left_out_text(left, "open episodes", "--all"), 2, "dim"))
     out.append(_indented("goal: " + goal_header(report, outcome.overview), 2))
     gaps = goal_gaps_text(report)
     if gaps:
@@ -168,15 +173,11 @@ def recent_renderables(outcome: AthleteOutcome) -> list[RenderableType]:
         out.append(episode_grid(shown))
     left = [e for e in recent if e not in shown]
     if left:
-        out.append(_line("  " + left_out_text(left, "episodes", "--all"), "dim"))
+        out.append(_indented(left_out_text(left, "episodes", "--all"), 2, "dim"))
     older = [e for e in episodes if e not in recent and e not in open_episodes(episodes, day)]
     if older:
-        out.append(
-            _line(
-                "  " + left_out_text(older, "episodes before these weeks", "--all or --since"),
-                "dim",
-            )
-        )
+        how = "--all or --since"
+        out.append(_indented(left_out_text(older, "episodes outside these weeks", how), 2, "dim"))
     return out
 
 
