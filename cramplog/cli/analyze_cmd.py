@@ -36,6 +36,7 @@ HELP = (
     "athlete could be analysed).\n\n"
     "Examples:\n\n"
     "  cramplog analyze ~/exports/me\n\n"
+    "  cramplog analyze ~/exports/me --all\n\n"
     "  cramplog analyze team/ --since 14d\n\n"
     "  cramplog analyze team/ --since 14d --format junit -o cramplog.xml --fail-on warning"
 )
@@ -104,7 +105,7 @@ def analyze_command(
         typer.Option(
             "--fail-on",
             help="Exit 1 when a finding at or above this severity is reported. JUnit marks "
-            "findings at or above it as failures (with 'never': warning).",
+            "episodes whose peak is at or above it as failures (with 'never': warning).",
         ),
     ] = FailOn.never,
     summary: Annotated[

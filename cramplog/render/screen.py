@@ -141,11 +141,16 @@ def header_renderables(outcome: AthleteOutcome, today: date | None) -> list[Rend
     return out
 
 
-def open_renderables(outcome: AthleteOutcome, cap: int = OPEN_MAX) -> list[RenderableType]:
+def open_renderables(outcome: AthleteOutcome, today: date | None = None) -> list[RenderableType]:
+    """Episodes touching the log's last 14 days (at most ``OPEN_MAX``) and the next goal."""
     report = outcome.report or {}
     day = as_of(report, outcome.overview)
     opened = open_episodes(report.get("episodes", []), day)
-    out: list[RenderableType] = [_text(f"Open now (last {OPEN_DAYS} days to {day})", "bold")]
+    title = f"Open now (the last {OPEN_DAYS} days, to {day})"
+    if day is not None and today is not None and day < today:
+        title = f"Open at the end of the log (its last {OPEN_DAYS} days, to {day})"
+    out: list[RenderableType] = [_text(title, "bold")]
+    cap = OPEN_MAX
     shown = most_serious(opened, cap)
     if shown:
         out.append(episode_grid(shown))
@@ -227,7 +232,7 @@ def personal_renderables(outcome: AthleteOutcome) -> list[RenderableType]:
         out.append(_line("  none with ≥ 2 cramps exposed or surviving the Holm correction"))
     left = len(every) - min(len(rows), ASSOC_MAX)
     if left > 0:
-        out.append(_line(f"  … {left} weaker associations not shown: --all", "dim"))
+        out.append(_line(f"  … {left} more associations not shown: --all", "dim"))
     return out
 
 
@@ -246,7 +251,8 @@ def athlete_screen(outcome: AthleteOutcome, width: int, today: date | None) -> l
         from rich.text import Text
 
         out.append(Text("\n".join(lines), no_wrap=True, overflow="crop"))
-    for block in (open_renderables, recent_renderables, cramps_renderables, personal_renderables):
+    out += [_text(""), *open_renderables(outcome, today)]
+    for block in (recent_renderables, cramps_renderables, personal_renderables):
         out.append(_text(""))
         out += block(outcome)
     return out
