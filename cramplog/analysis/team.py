@@ -133,13 +133,6 @@ def team_rows(outcomes: Sequence[AthleteOutcome]) -> list[TeamRow]:
     return sorted((row_for(o) for o in outcomes), key=_rank)
 
 
-def window_text(since: date | None, today: date | None) -> str:
-    if since is None:
-        return "all history"
-    end = today.isoformat() if today else "today"
-    return f"{since.isoformat()} … {end}"
-
-
 def common_since(outcomes: Sequence[AthleteOutcome]) -> date | None:
     """The first reported day when every analysed athlete shares it (else None: a look-back
     counted from different analysis days)."""
