@@ -151,6 +151,8 @@ def window_label(outcomes: Sequence[AthleteOutcome], today: date) -> str:
     if len(pairs) != 1:
         if any(s for s, _ in pairs):
             return "windows counted back from each athlete's analysis day (see each header)"
+        if all(d and d < today.isoformat() for _, d in pairs):
+            return "as of each log's last day (the logs have ended)"
         return ""
     since, as_of = pairs.pop()
     text = f"{since} … {as_of}" if since else ""

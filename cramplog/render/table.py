@@ -216,7 +216,7 @@ def team_renderable(rows: Sequence[TeamRow], window: str = "", width: int = 100)
     title = f"Team summary: {len(rows)} athlete(s)"
     if window:
         title += f", {window}"
-    title += " (W/C/I: warning/caution/info episodes)"
+    title += " (W/C/I: episodes)"
     table = Table(title=title, title_justify="left", expand=True)
     # fixed-width figures never wrap; names, the worst rule and the goal fold into the rest
     worst_w = max([len(r.worst or "none") for r in rows] + [len("worst finding")])
