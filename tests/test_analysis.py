@@ -145,11 +145,16 @@ def test_to_dict_json_shape(report) -> None:
     d = rep.to_dict({a.id: a for a in acts})
     text = json.dumps(d, allow_nan=False)
     back = json.loads(text)
-    assert set(back) == {"athlete", "first_day", "last_day", "sessions", "findings", "cramps",
-                         "personal", "goal"}  # fmt: skip
+    assert set(back) == {"athlete", "first_day", "last_day", "sessions", "findings",
+                         "episodes", "cramps", "personal", "goal"}  # fmt: skip
     f = back["findings"][0]
     assert set(f) == {"rule", "name", "date", "severity", "session", "evidence", "grade",
                       "message", "sources"}  # fmt: skip
+    e = back["episodes"][0]
+    assert set(e) == {"rule", "name", "start", "end", "days", "severity", "grade", "message",
+                      "evidence", "peak_day", "findings", "sessions"}  # fmt: skip
+    spike_ep = next(x for x in back["episodes"] if x["rule"] == "CR01")
+    assert spike_ep["sessions"] and spike_ep["sessions"][0]["sources"][0].endswith(".fit")
     spike = next(x for x in back["findings"] if x["rule"] == "CR01")
     assert spike["session"]["sources"] == ["run59.fit"] or spike["session"]["sources"][0].endswith(
         ".fit"

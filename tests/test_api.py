@@ -152,14 +152,24 @@ def test_cramps_agree_with_the_json(case: Case) -> None:
         check_session(row, c["session"])
 
 
-def test_episodes_are_empty_with_their_columns_when_the_document_has_none(alex: Case) -> None:
-    assert all("episodes" not in r for r in alex.reports)  # until the episodes branch lands
-    df = alex.result.episodes
-    assert df.empty
+def test_episodes_agree_with_the_json(case: Case) -> None:
+    df = case.result.episodes
+    expected = items(case.reports, "episodes")
+    assert len(df) == len(expected) > 0
     assert list(df.columns) == [
         "athlete", "rule", "name", "start", "end", "days", "severity", "grade", "message",
-        "evidence", "sessions",
+        "evidence", "peak_day", "findings", "sessions",
     ]  # fmt: skip
+    assert str(df["start"].dtype).startswith("datetime64") and df["start"].dt.tz is None
+    for (athlete, e), (_, row) in zip(expected, df.iterrows(), strict=True):
+        assert row["athlete"] == athlete
+        assert row["start"] == pd.Timestamp(date.fromisoformat(e["start"]))
+        assert row["end"] == pd.Timestamp(date.fromisoformat(e["end"]))
+        assert row["peak_day"] == pd.Timestamp(date.fromisoformat(e["peak_day"]))
+        for field in ("rule", "name", "days", "severity", "grade", "message", "findings"):
+            assert row[field] == e[field], field
+        assert row["evidence"] == e["evidence"]
+        assert len(row["sessions"]) == len(e["sessions"])
 
 
 def test_episodes_agree_with_the_json_when_present(alex: Case) -> None:

@@ -117,20 +117,25 @@ def analyze(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
 def test_table_has_every_section_and_the_disclaimer(one: Path, capsys) -> None:
     from cramplog.render.disclaimer import WARNING_SIGNS
 
-    code, out, err = analyze(capsys)
-    assert code == 0, err
-    assert "CR01 session_spike" in out
-    assert SPIKE_DAY.isoformat() in out
-    assert "warning" in out and "weak" in out  # severity and grade
-    assert "Cramp timeline" in out and "calf, left," in out
-    assert "Personal associations need ≥ 5 logged cramps; 2 so far." in out
-    assert "HR max 190 / rest 50 bpm (from the profile)" in out
-    assert "No goal in the profile" in out
-    assert "It is not medical advice" in out
-    assert WARNING_SIGNS[0][:40] in " ".join(out.split())
-    assert "\x1b[" not in out  # no colour when stdout is not a terminal
-    assert max(len(line) for line in out.splitlines()) <= 100
-    assert err == ""
+    for args in ((), ("--all",)):
+        code, out, err = analyze(capsys, *args)
+        assert code == 0, err
+        assert "CR01 session_spike" in out
+        assert SPIKE_DAY.isoformat() in out
+        assert "warning" in out and "weak" in out  # severity and grade
+        assert "calf, left," in out
+        assert "Personal associations need ≥ 5 logged cramps; 2 so far." in out
+        assert "HR max 190 / rest 50 bpm (from the profile)" in out
+        assert "No goal in the profile (add a [[goal]] table to athlete.toml" in out
+        assert "It is not medical advice" in out
+        assert WARNING_SIGNS[0][:40] in " ".join(out.split())
+        assert "\x1b[" not in out  # no colour when stdout is not a terminal
+        assert max(len(line) for line in out.splitlines()) <= 100
+        assert err == ""
+        # one screen by default, every section in full with --all
+        assert ("Cramp timeline" in out) == bool(args)
+        assert ("Before your cramps" in out) == (not args)
+        assert ("Open now" in out) == (not args)
 
 
 def test_json_schema(one: Path, capsys) -> None:
@@ -266,7 +271,7 @@ def test_markdown_carries_disclaimer_and_grades(one: Path, capsys) -> None:
     code, out, _ = analyze(capsys, "-f", "markdown")
     assert code == 0
     assert out.startswith("# cramplog analysis")
-    assert "`CR01 session_spike` **warning** (evidence: weak)" in out
+    assert "`CR01 session_spike` **warning** (1 day, evidence: weak)" in out
     assert "**About these results.**" in out and "not medical advice" in out
     assert "| when | cramp | session | in session | 0–7 d | 8–42 d |" in out
 
@@ -324,9 +329,16 @@ def test_team_summary_worst_first_and_broken_athlete(two: Path, capsys) -> None:
     assert "not analysed: aaron: no sessions for aaron" in out
     assert "CR01 session_spike" in rows[0]
     assert "cramplog: warning: aaron: no sessions for aaron" in err
-    # details follow the summary, one section per athlete, the disclaimer once
+    # one screen: what is open for each athlete, and how to see the rest
     assert out.count("About these results") == 1
-    assert "Findings" in out
+    assert "Open now" in out and "--athlete NAME" in out
+    assert "Cramp timeline" not in out
+    # --all: details follow the summary, one section per athlete, the disclaimer once
+    code, out, _ = analyze(capsys, "--all")
+    assert code == 0
+    assert out.count("About these results") == 1
+    assert out.count("Episodes (") == 1 and "No findings in this period." in out
+    assert "Cramp timeline" in out
 
 
 def test_summary_only(two: Path, capsys) -> None:

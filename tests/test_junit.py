@@ -13,21 +13,34 @@ from cramplog.render.junit import render_junit, rule_catalogue
 NASTY = "a <b> & \"c\" 'd' ]]> \x00\x07 \ud7ff end"
 
 
-def _finding(rule: str, name: str, severity: str, message: str = "msg") -> dict:
+def _finding(
+    rule: str, name: str, severity: str, message: str = "msg", end: str = "2026-04-27"
+) -> dict:
+    """An episode as the report carries it (hand-built: one day unless ``end`` says)."""
+    start = "2026-04-27"
+    days = (int(end[-2:]) - int(start[-2:])) + 1
     return {
         "rule": rule,
         "name": name,
-        "date": "2026-04-27",
+        "start": start,
+        "end": end,
+        "days": days,
+        "peak_day": start,
+        "findings": days,
         "severity": severity,
-        "session": {"start": "2026-04-27T07:00:00+00:00", "sport": "running", "sources": []},
+        "sessions": [
+            {"start": "2026-04-27T07:00:00+00:00", "sport": "running", "sources": []},
+        ],
         "evidence": {"ratio": 2.0, "note": NASTY},
         "grade": "weak",
         "message": message,
     }
 
 
-def _outcome(name: str, findings: list[dict]) -> AthleteOutcome:
-    return AthleteOutcome(athlete=name, report={"athlete": name, "findings": findings})
+def _outcome(name: str, episodes: list[dict]) -> AthleteOutcome:
+    return AthleteOutcome(
+        athlete=name, report={"athlete": name, "findings": [], "episodes": episodes}
+    )
 
 
 def test_rule_catalogue_is_cr01_to_cr11() -> None:
@@ -63,7 +76,7 @@ def test_counts_and_levels(level: str, failing: int) -> None:
     ]
     assert {c.get("classname") for c in cases} == {'cramplog.x<&">y'}
     cr01 = cases[0].findall("failure")
-    assert len(cr01) == 2  # one per finding
+    assert len(cr01) == 2  # one per episode
     assert cr01[0].get("message", "").startswith('a <b> & "c"')
     assert "\x00" not in cr01[0].get("message", "")
     assert "severity: warning" in (cr01[0].text or "")
@@ -76,3 +89,14 @@ def test_counts_and_levels(level: str, failing: int) -> None:
     assert root.get("tests") == "23"
     assert root.get("failures") == str(failing)
     assert root.get("errors") == "1"
+
+
+def test_an_episode_of_many_days_is_one_failure_naming_its_span() -> None:
+    long = _finding("CR02", "acute_chronic_load", "warning", "ACWR 1.8", end="2026-04-30")
+    root = ET.fromstring(render_junit([_outcome("ana", [long])]).encode())
+    fails = root.findall("testsuite/testcase/failure")
+    assert len(fails) == 1
+    text = fails[0].text or ""
+    assert "dates: 2026-04-27 … 2026-04-30 (4 flagged days" in text
+    assert "session: running 2026-04-27T07:00:00+00:00" in text
+    assert root.get("failures") == "1"

@@ -56,6 +56,19 @@ def outcome(name: str = "ana") -> AthleteOutcome:
             "message": "Training monotony 1.6 over 7 days",
         },
     ]
+    # the episodes these findings form (by hand: each rule on one day here)
+    episodes = [
+        {
+            **{k: f[k] for k in ("rule", "name", "severity", "grade", "message", "evidence")},
+            "start": f["date"],
+            "end": f["date"],
+            "days": 1,
+            "peak_day": f["date"],
+            "findings": 1,
+            "sessions": [f["session"]] if f["session"] else [],
+        }
+        for f in (findings[2], findings[0], findings[1])
+    ]
     cramps = [
         {
             "when": "2026-04-27T10:10:00+02:00",
@@ -104,6 +117,7 @@ def outcome(name: str = "ana") -> AthleteOutcome:
         "last_day": "2026-04-27",
         "sessions": 29,
         "findings": findings,
+        "episodes": episodes,
         "cramps": cramps,
         "personal": {"events": 2, "shown": False, "associations": []},
         "goal": goal,
@@ -123,6 +137,7 @@ def outcome(name: str = "ana") -> AthleteOutcome:
         "hr_rest": 50.0,
         "hr_estimated": False,
         "counts": {"info": 1, "caution": 1, "warning": 1},
+        "episode_counts": {"info": 1, "caution": 1, "warning": 1},
         "worst": {"rule": "CR01", "name": "session_spike", "severity": "warning"},
         "cramps_in_window": 1,
         "notes": ["TRIMP coefficients for sex 'female': a = 0.86, b = 1.67"],
@@ -142,6 +157,10 @@ def check_golden(name: str, text: str) -> None:
 
 def test_table_golden() -> None:
     check_golden("analyze_table.txt", render_table([outcome()], width=100))
+
+
+def test_table_all_golden() -> None:
+    check_golden("analyze_table_all.txt", render_table([outcome()], width=100, everything=True))
 
 
 def test_markdown_golden() -> None:

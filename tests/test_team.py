@@ -168,3 +168,22 @@ def test_a_generated_twenty_athlete_squad_folder(tmp_path: Path, capsys) -> None
     rows = [ln for ln in out.splitlines() if ln.startswith("│") and ln.split("│")[1].strip()]
     assert len(rows) >= 20  # one row per athlete (long names may fold onto a second line)
     assert {n for n in names if any(n.split()[0] in r for r in rows)} == set(names)
+
+
+def test_window_label_says_which_day_the_report_is_as_of() -> None:
+    from datetime import date
+
+    from cramplog.analysis.team import window_label
+
+    def o(name: str, since: str | None, today: str) -> AthleteOutcome:
+        return AthleteOutcome(name, report={}, overview={"since": since, "today": today})
+
+    today = date(2026, 12, 6)
+    assert window_label([o("a", None, "2026-12-06")], today) == ""
+    assert window_label([o("a", "2026-05-04", "2026-06-28")], today) == (
+        "2026-05-04 … 2026-06-28, as of 2026-06-28, the log's last day (it has ended)"
+    )
+    ended = [o("a", None, "2026-06-28"), o("b", None, "2026-06-27")]
+    assert window_label(ended, today) == "as of each log's last day (the logs have ended)"
+    mixed = [o("a", "2026-05-04", "2026-06-28"), o("b", "2026-10-11", "2026-12-06")]
+    assert "each athlete's analysis day" in window_label(mixed, today)

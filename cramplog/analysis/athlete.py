@@ -12,6 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from cramplog.analysis.cramp_context import CrampContext, cramp_contexts, session_ref
+from cramplog.analysis.episodes import group_episodes
 from cramplog.analysis.personal import PersonalResult, personal_associations
 from cramplog.analysis.readiness import GoalReadiness, goal_readiness, pick_goal
 from cramplog.features.compute import (
@@ -57,6 +58,7 @@ class AthleteAnalysis:
             "last_day": self.last_day.isoformat() if self.last_day else None,
             "sessions": self.sessions,
             "findings": [finding_dict(f, activities_by_id) for f in self.findings],
+            "episodes": [e.to_dict(activities_by_id) for e in group_episodes(self.findings)],
             "cramps": [c.to_dict(activities_by_id) for c in self.cramps],
             "personal": self.personal.to_dict(),
             "goal": self.goal.to_dict() if self.goal else None,

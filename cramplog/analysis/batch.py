@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from cramplog.analysis import stored
 from cramplog.analysis.outcome import AthleteOutcome, OutcomeDoc, outcome_doc, overview
@@ -28,18 +28,47 @@ from cramplog.errors import CramplogError
 if TYPE_CHECKING:
     from cramplog.store import Store
 
+# ``since`` as a day, or as a look-back from the day each athlete's analysis is as of
+# (``stored.analysis_day``: the log's last day when it ended long ago), e.g. ``--since 8w``.
+Since: TypeAlias = "date | Callable[[date], date] | None"
+
 # Worker processes pay off from this many athletes and this many sessions in all.
 POOL_MIN_ATHLETES = 4
 POOL_MIN_SESSIONS = 400
 
 
+def since_arg(text: str | None, today: date) -> Since:
+    """``--since`` as given: a day, or (a look-back such as ``8w``) a count back from each
+    athlete's analysis day, so an export that ended months ago still shows its last weeks.
+    The text is checked now (``UsageError``)."""
+    from cramplog.journal.since import is_lookback, parse_since
+
+    if text is None:
+        return None
+    day = parse_since(text, today)
+    if is_lookback(text):
+        return lambda as_of: parse_since(text, as_of)
+    return day
+
+
+def since_for(store: Store, name: str, since: Since, today: date | None) -> date | None:
+    """``since`` as a day for ``name``: a look-back counts back from their analysis day."""
+    if since is None or isinstance(since, date):
+        return since
+    inputs = store.outcome_inputs(name)
+    if inputs is None:
+        return since(today or date.today())
+    return since(analysis_day(today, inputs.last_day))
+
+
 def outcome_for(
-    store: Store, name: str, *, since: date | None, today: date | None, cache: bool = False
+    store: Store, name: str, *, since: Since, today: date | None, cache: bool = False
 ) -> AthleteOutcome:
     """Analyse one athlete into plain data; an expected error becomes ``error`` instead.
 
     With ``cache``, served from the store's outcome cache when the key matches, and stored
     there after computing (unless the store is read-only)."""
+    since = since_for(store, name, since, today)
     key = outcome_cache_key(store, name, since=since, today=today) if cache else None
     if key is not None:
         hit = cached_outcome(store, name, key)
@@ -135,7 +164,7 @@ def analyze_many(
     store: Store,
     names: Sequence[str],
     *,
-    since: date | None = None,
+    since: Since = None,
     today: date | None = None,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -145,11 +174,13 @@ def analyze_many(
     """Every athlete in ``names`` analysed, in input order: from the outcome cache where it
     holds them (with ``cache``; fresh outcomes are cached too unless ``write_cache`` is False
     or the store is read-only), the others in worker processes when there are at least
-    ``POOL_MIN_ATHLETES`` of them and ``POOL_MIN_SESSIONS`` sessions in all."""
+    ``POOL_MIN_ATHLETES`` of them and ``POOL_MIN_SESSIONS`` sessions in all. A look-back
+    ``since`` counts back from each athlete's own analysis day."""
     done: dict[int, AthleteOutcome] = {}
     todo: list[tuple[int, str, str | None]] = []
+    days = {name: since_for(store, name, since, today) for name in names}
     for i, name in enumerate(names):
-        key = outcome_cache_key(store, name, since=since, today=today) if cache else None
+        key = outcome_cache_key(store, name, since=days[name], today=today) if cache else None
         hit = cached_outcome(store, name, key) if key is not None else None
         if hit is not None:
             done[i] = hit
@@ -173,12 +204,12 @@ def analyze_many(
     )
     if not use_pool:
         for i, name, key in todo:
-            done[i] = _computed_outcome(store, name, since=since, today=today, key=key)
+            done[i] = _computed_outcome(store, name, since=days[name], today=today, key=key)
             tick()
         return [done[i] for i in range(len(names))]
     from concurrent.futures import ProcessPoolExecutor
 
-    jobs = [(str(store.path), n, since, today, key, store.readonly) for _, n, key in todo]
+    jobs = [(str(store.path), n, days[n], today, key, store.readonly) for _, n, key in todo]
     with ProcessPoolExecutor(max_workers=min(n_workers, len(todo))) as pool:
         for (i, _, _), out in zip(todo, pool.map(_worker, jobs), strict=True):
             done[i] = out

@@ -51,6 +51,7 @@ class Overview(TypedDict, total=False):
     hr_estimated: bool | None
     hr_note: str
     counts: dict[Severity, int]  # findings in the window, every severity present
+    episode_counts: dict[Severity, int]  # episodes in the window (analysis.episodes)
     worst: WorstFinding | None
     cramps_in_window: int
     cramps_total: int
@@ -68,15 +69,20 @@ class OutcomeDoc(TypedDict):
 
 def outcome_doc(doc: dict[str, object]) -> OutcomeDoc | None:
     """``doc`` (read back from the cache) as an ``OutcomeDoc``; None when it does not hold
-    one: a report and an overview that are objects, a features key that is a string, and
-    every severity and goal status in them one of ``SEVERITIES`` / ``STATUSES`` (the
-    renderers and ``--fail-on`` rank them)."""
+    one: a report and an overview that are objects, a features key that is a string, the
+    report's ``episodes`` a list, and every severity and goal status in them one of
+    ``SEVERITIES`` / ``STATUSES`` (the renderers and ``--fail-on`` rank them)."""
     report, ov, fkey = doc.get("report"), doc.get("overview"), doc.get("features_key", "")
     if not isinstance(report, dict) or not isinstance(ov, dict) or not isinstance(fkey, str):
         return None
     try:
         worst, goal = ov.get("worst"), report.get("goal")
-        sev = [*ov.get("counts", {}), *(f["severity"] for f in report.get("findings", []))]
+        episodes = report["episodes"]
+        if not isinstance(episodes, list):
+            return None
+        sev = [*ov.get("counts", {}), *ov.get("episode_counts", {})]
+        sev += [f["severity"] for f in report.get("findings", [])]
+        sev += [e["severity"] for e in episodes]
         status = []
         if worst is not None:
             sev.append(worst["severity"])
@@ -123,6 +129,7 @@ class AthleteOutcome:
 
 def overview(report: AthleteAnalysis, since: date | None, today: date | None) -> Overview:
     """The plain figures the summary row and the human-readable header show."""
+    from cramplog.analysis.episodes import group_episodes
     from cramplog.analysis.weekly import weekly_series
 
     daily = report.daily
@@ -140,6 +147,9 @@ def overview(report: AthleteAnalysis, since: date | None, today: date | None) ->
     for f in findings:
         counts[f.severity] = counts.get(f.severity, 0) + 1
     worst = _worst(findings)
+    episode_counts: dict[Severity, int] = {s: 0 for s in SEVERITIES}
+    for e in group_episodes(findings):
+        episode_counts[e.severity] += 1
     cramps = [c for c in report.cramps if since is None or c.local_date >= since]
     hr = report.hr
     return {
@@ -161,6 +171,7 @@ def overview(report: AthleteAnalysis, since: date | None, today: date | None) ->
         "hr_estimated": bool(hr.estimated) if hr else None,
         "hr_note": hr.note if hr else "",
         "counts": counts,
+        "episode_counts": episode_counts,
         "worst": worst,
         "cramps_in_window": len(cramps),
         "cramps_total": len(report.cramps),

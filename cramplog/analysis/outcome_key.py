@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 # Bump when the cached document's shape changes (session.cached_outcome reads it).
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: reports carry episodes
 # Libraries whose numbers end up in an outcome.
 _DEPENDENCIES = ("numpy",)
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from cramplog.errors import InputError
 
 if TYPE_CHECKING:
+    from cramplog.analysis.batch import Since
     from cramplog.analysis.outcome import AthleteOutcome
     from cramplog.importer.athletes import AthleteImport
     from cramplog.store import Store
@@ -22,7 +23,7 @@ def squad_outcomes(
     names: list[str],
     imported: AthleteImport,
     *,
-    since: date | None,
+    since: Since,
     today: date,
 ) -> list[AthleteOutcome]:
     """One outcome per name, in order: from the store's outcome cache when nothing it depends

@@ -25,7 +25,7 @@ class TeamRow:
     trend: str = ""
     worst: str = ""
     worst_severity: Severity | None = None
-    counts: dict[Severity, int] = field(default_factory=dict)
+    counts: dict[Severity, int] = field(default_factory=dict)  # episodes per severity
     cramps: int | None = None
     goal: str = ""
     error: str | None = None
@@ -94,7 +94,9 @@ def row_for(outcome: AthleteOutcome) -> TeamRow:
     ov = outcome.overview
     report = outcome.report or {}
     worst = ov.get("worst")
-    counts = {s: int(ov.get("counts", {}).get(s, 0)) for s in SEVERITIES}
+    # episodes (a rule's findings on days close together, told once), not days
+    counted = ov.get("episode_counts", ov.get("counts", {}))
+    counts = {s: int(counted.get(s, 0)) for s in SEVERITIES}
     return TeamRow(
         athlete=outcome.athlete,
         sessions=ov.get("sessions_in_window"),
@@ -131,8 +133,29 @@ def team_rows(outcomes: Sequence[AthleteOutcome]) -> list[TeamRow]:
     return sorted((row_for(o) for o in outcomes), key=_rank)
 
 
-def window_text(since: date | None, today: date | None) -> str:
-    if since is None:
-        return "all history"
-    end = today.isoformat() if today else "today"
-    return f"{since.isoformat()} … {end}"
+def common_since(outcomes: Sequence[AthleteOutcome]) -> date | None:
+    """The first reported day when every analysed athlete shares it (else None: a look-back
+    counted from different analysis days)."""
+    days = {o.overview.get("since") for o in outcomes if o.ok}
+    if len(days) != 1:
+        return None
+    day = days.pop()
+    return date.fromisoformat(day) if day else None
+
+
+def window_label(outcomes: Sequence[AthleteOutcome], today: date) -> str:
+    """The period a report covers and the day it is as of, e.g. ``2026-05-04 … 2026-06-28,
+    as of 2026-06-28, the log's last day (it has ended)``; empty for the whole history of a
+    current log. Athletes with different windows are described in general."""
+    pairs = {(o.overview.get("since"), o.overview.get("today")) for o in outcomes if o.ok}
+    if len(pairs) != 1:
+        if any(s for s, _ in pairs):
+            return "windows counted back from each athlete's analysis day (see each header)"
+        if all(d and d < today.isoformat() for _, d in pairs):
+            return "as of each log's last day (the logs have ended)"
+        return ""
+    since, as_of = pairs.pop()
+    text = f"{since} … {as_of}" if since else ""
+    if as_of and as_of < today.isoformat():
+        text += (", " if text else "") + f"as of {as_of}, the log's last day (it has ended)"
+    return text

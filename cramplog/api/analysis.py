@@ -48,6 +48,12 @@ class Analysis:
         self.athletes: list[str] = [o.athlete for o in outcomes if o.ok]
         self.errors: dict[str, str] = {o.athlete: o.error or "" for o in outcomes if not o.ok}
         self._json = render_json(outcomes, since=since)
+        # each athlete's first reported day (a look-back counts from their analysis day)
+        self._since: dict[str, date | None] = {
+            o.athlete: date.fromisoformat(s) if (s := o.overview.get("since")) else None
+            for o in outcomes
+            if o.ok
+        }
         self._stored: dict[str, StoredAnalysis] = {}
         self._zones: dict[str, Any] = {}  # each athlete's profile time zone
 
@@ -109,7 +115,7 @@ class Analysis:
 
             with Store(self.db, readonly=True) as store:
                 self._stored[athlete] = analyze_stored(
-                    store, athlete, since=self.since, today=self.today
+                    store, athlete, since=self._since.get(athlete), today=self.today
                 )
                 profile = store.get_profile(athlete)
                 self._zones[athlete] = profile.tzinfo() if profile else None

@@ -35,7 +35,7 @@ CRAMP_COLUMNS = (
 )  # fmt: skip
 EPISODE_COLUMNS = (
     "athlete", "rule", "name", "start", "end", "days", "severity", "grade", "message",
-    "evidence", "sessions",
+    "evidence", "peak_day", "findings", "sessions",
 )  # fmt: skip
 STORED_COLUMNS = (
     "athlete", "id", "start", "local_start", "local_date", "sport", "is_race", "title",
@@ -54,7 +54,7 @@ AWARE = "datetime64[ns, UTC]"
 # which columns hold days, instants (shown in UTC) and wall-clock times, by frame
 FINDING_TIMES = {"days": ("date",), "instants": ("session_start",)}
 CRAMP_TIMES = {"instants": ("when", "session_start"), "wall": ("local_when",)}
-EPISODE_TIMES = {"days": ("start", "end")}
+EPISODE_TIMES = {"days": ("start", "end", "peak_day")}
 STORED_TIMES = {"days": ("local_date",), "instants": ("start",), "wall": ("local_start",)}
 
 

@@ -39,16 +39,18 @@ def analyze(
     analysed; an athlete of several who could not be is a ``CramplogWarning`` and an entry
     of ``Analysis.errors``.
     """
+    from cramplog.analysis.batch import since_arg
     from cramplog.analysis.squad import failed_outcomes, squad_outcomes
+    from cramplog.analysis.team import common_since
     from cramplog.api.analysis import Analysis
     from cramplog.importer.athletes import AthleteImport, athlete_folders, import_athletes
-    from cramplog.journal.since import default_today, parse_since
+    from cramplog.journal.since import default_today
     from cramplog.store import Store, default_db_path
 
     today = default_today()
     if isinstance(since, date):
         since = since.isoformat()
-    since_day = parse_since(since, today) if since is not None else None
+    since_spec = since_arg(since, today)  # a look-back counts back from each analysis day
     folders = athlete_folders([Path(p) for p in paths], None)
     if athlete is not None and len(folders) > 1:
         raise UsageError(
@@ -63,10 +65,10 @@ def analyze(
         else:
             imported = AthleteImport()
             names = stored_names(store, athlete)
-        outcomes = squad_outcomes(store, names, imported, since=since_day, today=today)
+        outcomes = squad_outcomes(store, names, imported, since=since_spec, today=today)
     for o in failed_outcomes(outcomes):  # raises InputError when nobody was analysed
         warnings.warn(f"{o.athlete}: {o.error}", CramplogWarning, stacklevel=2)
-    return Analysis(outcomes, db=path, since=since_day, today=today)
+    return Analysis(outcomes, db=path, since=common_since(outcomes), today=today)
 
 
 def stored_names(store: Store, athlete: str | None) -> list[str]:

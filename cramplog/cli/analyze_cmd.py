@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -19,6 +20,7 @@ from cramplog.errors import UsageError
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from cramplog.analysis.batch import Since
     from cramplog.analysis.outcome import AthleteOutcome
     from cramplog.importer.athletes import AthleteImport
     from cramplog.importer.pipeline import ImportOutcome
@@ -34,9 +36,25 @@ HELP = (
     "athlete could be analysed).\n\n"
     "Examples:\n\n"
     "  cramplog analyze ~/exports/me\n\n"
+    "  cramplog analyze ~/exports/me --all\n\n"
     "  cramplog analyze team/ --since 14d\n\n"
     "  cramplog analyze team/ --since 14d --format junit -o cramplog.xml --fail-on warning"
 )
+
+
+@dataclass(frozen=True)
+class View:
+    """How the report is shown beyond its format."""
+
+    summary: bool  # --summary
+    csv_rows: str  # --csv-rows
+    everything: bool  # --all
+    today: date  # the real day (an ended log is analysed as of its last day)
+
+
+class CsvRows(str, Enum):
+    findings = "findings"
+    episodes = "episodes"
 
 
 class AnalyzeFormat(str, Enum):
@@ -74,7 +92,9 @@ def analyze_command(
         typer.Option(
             "--since",
             help="Report findings and cramps from this day on: 14d, 8w or a date "
-            "(earlier history still feeds the baselines).",
+            "(earlier history still feeds the baselines). A look-back counts back from the "
+            "day the analysis is as of: today, or the log's last day when it ended more than "
+            "14 days ago.",
             show_default=False,
         ),
     ] = None,
@@ -85,19 +105,36 @@ def analyze_command(
         typer.Option(
             "--fail-on",
             help="Exit 1 when a finding at or above this severity is reported. JUnit marks "
-            "findings at or above it as failures (with 'never': warning).",
+            "episodes whose peak is at or above it as failures (with 'never': warning).",
         ),
     ] = FailOn.never,
     summary: Annotated[
         bool, typer.Option("--summary", help="Only the team summary (one row per athlete).")
     ] = False,
+    csv_rows: Annotated[
+        CsvRows,
+        typer.Option(
+            "--csv-rows",
+            help="With --format csv: one row per finding (a rule on one day) or per episode "
+            "(a rule's findings on days at most 3 apart, told once).",
+        ),
+    ] = CsvRows.findings,
+    show_all: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="With the table format: every episode, cramp and association of the period "
+            "and the goal assessments (the default fits one screen and says what it left out).",
+        ),
+    ] = False,
     db: DbOpt = None,
 ) -> ExitStatus:
+    from cramplog.analysis.batch import since_arg as since_spec
     from cramplog.importer.athletes import AthleteImport, athlete_folders
-    from cramplog.journal.since import default_today, parse_since
+    from cramplog.journal.since import default_today
 
     today = default_today()
-    since_day = parse_since(since, today) if since is not None else None
+    since_arg = since_spec(since, today)  # checked now; a look-back counts per athlete
     console = err_console()
     folders = athlete_folders(paths or [], roster)
     if athlete is not None and len(folders) > 1:
@@ -113,8 +150,9 @@ def analyze_command(
         else:
             imported = AthleteImport()
             names = _stored_names(store, athlete)
-        outcomes = _analyze(store, names, imported, since_day, today)
-    return _report(outcomes, fmt, output, fail_on, summary, since_day, today, console)
+        outcomes = _analyze(store, names, imported, since_arg, today)
+    view = View(summary=summary, csv_rows=csv_rows.value, everything=show_all, today=today)
+    return _report(outcomes, fmt, output, fail_on, view, console)
 
 
 # -- which athletes ------------------------------------------------------------------------
@@ -157,7 +195,7 @@ def _analyze(
     store: Store,
     names: list[str],
     imported: AthleteImport,
-    since: date | None,
+    since: Since,
     today: date,
 ) -> list[AthleteOutcome]:
     from cramplog.analysis.squad import squad_outcomes
@@ -173,9 +211,7 @@ def _report(
     fmt: AnalyzeFormat,
     output: Path | None,
     fail_on: FailOn,
-    summary: bool,
-    since: date | None,
-    today: date,
+    view: View,
     console: Console,
 ) -> ExitStatus:
     from cramplog.analysis.squad import failed_outcomes
@@ -185,7 +221,7 @@ def _report(
         console.print(f"cramplog: warning: {o.athlete}: {o.error}", markup=False)
     ok = [o for o in outcomes if o.ok]
 
-    text = _render(outcomes, fmt, output, fail_on, summary, since, today)
+    text = _render(outcomes, fmt, output, fail_on, view)
     write_output(text, output)
 
     severities = (f["severity"] for o in ok for f in (o.report or {}).get("findings", []))
@@ -197,10 +233,11 @@ def _render(
     fmt: AnalyzeFormat,
     output: Path | None,
     fail_on: FailOn,
-    summary: bool,
-    since: date | None,
-    today: date,
+    view: View,
 ) -> str:
+    from cramplog.analysis.team import common_since, window_label
+
+    since = common_since(outcomes)
     if fmt is AnalyzeFormat.json:
         from cramplog.render.json_out import render_json
 
@@ -208,17 +245,18 @@ def _render(
     if fmt is AnalyzeFormat.csv:
         from cramplog.render.csv_out import render_csv
 
-        return render_csv(outcomes)
+        return render_csv(outcomes, rows=view.csv_rows)
     if fmt is AnalyzeFormat.junit:
         from cramplog.render.junit import render_junit
 
         level = "warning" if fail_on is FailOn.never else fail_on.value
         return render_junit(outcomes, fail_level=level)
 
-    from cramplog.analysis.team import team_rows, window_text
+    from cramplog.analysis.team import team_rows
 
+    summary = view.summary
     team = team_rows(outcomes) if (len(outcomes) > 1 or summary) else None
-    window = window_text(since, today) if since else ""
+    window = window_label(outcomes, view.today)
     if fmt is AnalyzeFormat.markdown:
         from cramplog.render.markdown import render_markdown
 
@@ -232,5 +270,12 @@ def _render(
         width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
         color = not os.environ.get("NO_COLOR")
     return render_table(
-        outcomes, team=team, window=window, summary_only=summary, width=width, color=color
+        outcomes,
+        team=team,
+        window=window,
+        summary_only=summary,
+        width=width,
+        color=color,
+        everything=view.everything,
+        today=view.today,
     )

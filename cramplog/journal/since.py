@@ -46,6 +46,11 @@ def parse_since(text: str, today: date) -> date:
     return day
 
 
+def is_lookback(text: str) -> bool:
+    """Whether a ``--since`` value is a look-back (``8w``) rather than a date."""
+    return _RELATIVE.match(text.strip()) is not None
+
+
 def default_today() -> date:
     """Today in local time; ``CRAMPLOG_TODAY`` (ISO date) pins it for tests and demos."""
     env = os.environ.get("CRAMPLOG_TODAY")

@@ -29,6 +29,15 @@ def course_notes(goal: dict[str, Any] | None) -> list[str]:
     return list((goal or {}).get("course_notes") or [])
 
 
+def short_plan_lines(goal: dict[str, Any] | None) -> list[str]:
+    """One short line per plan step for the one-screen view: ``by DATE RULE: action``."""
+    out = []
+    for step in (goal or {}).get("plan") or []:
+        mark = "" if step.get("feasible", True) else "⚠ "
+        out.append(f"by {step['by']} {step['rule']} ({step['grade']}): {mark}{step['action']}")
+    return out
+
+
 def plan_lines(goal: dict[str, Any] | None) -> list[str]:
     """One line per plan step: ``by DATE · RULE (grade): action [sources]``."""
     out = []

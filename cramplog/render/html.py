@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from cramplog.analysis.episodes import group_episodes
 from cramplog.analysis.weekly import cramp_marks, report_features
 from cramplog.render.html_cells import badge, fmt_value
 from cramplog.render.html_charts import athlete_charts
@@ -88,7 +89,7 @@ def render_athlete(
     marks = [m for m in cramp_marks(report) if since is None or m.day >= since]
     feats = [f for f in report_features(report) if since is None or f.local_date >= since]
     findings = [f for f in report.findings if since is None or f.date >= since]
-    counts = _counts(findings)
+    counts = _counts(group_episodes(findings))
     span = _span(report, since)
     period = f"{span[0]} – {span[1]}" if span else "no sessions"
     km = sum((f.distance_m or 0.0) for f in feats if f.family == "running") / 1000.0
@@ -97,9 +98,9 @@ def render_athlete(
         ("sessions", str(len(feats))),
         ("running km", f"{km:,.0f}"),
         ("cramps logged", str(len(marks))),
-        ("warnings", str(counts["warning"])),
-        ("cautions", str(counts["caution"])),
-        ("info", str(counts["info"])),
+        ("warning episodes", str(counts["warning"])),
+        ("caution episodes", str(counts["caution"])),
+        ("info episodes", str(counts["info"])),
     ]
     figures, ids = athlete_charts(report, anchor, marks, findings, span)
     goal_html, goal_id = goal_section(report, anchor)
@@ -125,7 +126,7 @@ def render_athlete(
         *(figures or ['<p class="muted">No sessions in this period.</p>']),
         f'<h3 id="{esc(anchor)}-cramps">Cramps</h3>',
         cramps_table(marks, report),
-        f'<h3 id="{esc(anchor)}-findings-table">Findings</h3>',
+        f'<h3 id="{esc(anchor)}-findings-table">Episodes</h3>',
         findings_table(report, anchor, findings),
         f'<h3 id="{esc(anchor)}-readiness">Goal readiness</h3>',
         goal_html,
@@ -158,8 +159,8 @@ def team_table(rows: Sequence[TeamRow], anchors: dict[str, str]) -> str:
         )
     return (
         '<table class="team"><thead><tr><th>athlete</th><th class="num">sessions</th>'
-        "<th>load trend</th><th>most serious</th><th class=num>warnings</th>"
-        "<th class=num>cautions</th><th class=num>info</th><th class=num>cramps</th>"
+        "<th>load trend</th><th>most serious</th><th class=num>warning episodes</th>"
+        "<th class=num>caution ep.</th><th class=num>info ep.</th><th class=num>cramps</th>"
         "<th>goal</th></tr></thead><tbody>" + "".join(out) + "</tbody></table>"
     )
 

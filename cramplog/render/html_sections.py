@@ -1,5 +1,5 @@
-"""The tables and text sections of one athlete in the HTML report: findings with their
-evidence, the cramps with their context, goal readiness (with its meter chart), personal
+"""The tables and text sections of one athlete in the HTML report: episodes of findings
+with their evidence, the cramps with their context, goal readiness (with its meter chart), personal
 associations, and the notes the numbers rest on.
 """
 
@@ -28,29 +28,42 @@ HEAT_SESSIONS_NEEDED = 5.0  # CR07's default: 5 heat sessions in 14 days
 
 
 def findings_table(report: AthleteAnalysis, anchor: str, findings: list[Any]) -> str:
+    """One row per episode (``analysis.episodes``: a rule's findings on days at most three
+    apart, shown at its peak); each finding's anchor (``-f{i}``, where the timeline's marks
+    link) sits in its episode's row."""
+    from cramplog.analysis.episodes import group_episodes
+
     findings = sorted_findings(findings)
     if not findings:
         return '<p class="muted">No findings in this period.</p>'
     by_id = {f.activity_id: f for f in report_features(report) if f.activity_id is not None}
     rows = []
-    for i, f in enumerate(findings):
-        sess = by_id.get(f.activity_id)
+    for j, e in enumerate(group_episodes(findings)):
+        marks = "".join(
+            f'<span id="{esc(anchor)}-f{i}"></span>'
+            for i, f in enumerate(findings)
+            if f.rule == e.rule and e.start <= f.date <= e.end
+        )
+        days = e.start.isoformat()
+        if e.end != e.start:
+            days += f" – {e.end.isoformat()}<br><span class=muted>{e.days} flagged days</span>"
+        sessions = [session_label(by_id[i]) for i in e.activity_ids if i in by_id]
         rows.append(
-            f'<tr id="{esc(anchor)}-f{i}" class="sev-{esc(f.severity)}">'
-            f"<td>{esc(f.date.isoformat())}</td>"
-            f"<td>{esc(f.rule)}<br><span class=muted>{esc(f.name.replace('_', ' '))}</span></td>"
-            f"<td>{badge(f.severity)}</td><td>{esc(f.grade)}</td>"
-            f"<td>{esc(f.message)}"
+            f'<tr id="{esc(anchor)}-e{j}" class="sev-{esc(e.severity)}">'
+            f"<td>{marks}{days}</td>"
+            f"<td>{esc(e.rule)}<br><span class=muted>{esc(e.name.replace('_', ' '))}</span></td>"
+            f"<td>{badge(e.severity)}</td><td>{esc(e.grade)}</td>"
+            f"<td>{esc(e.message)}"
             + (
-                f'<br><span class="muted">session: {esc(session_label(sess))}</span>'
-                if sess
+                f'<br><span class="muted">session: {esc("; ".join(sessions))}</span>'
+                if sessions
                 else ""
             )
-            + f"</td><td>{evidence_dl(f.evidence)}</td></tr>"
+            + f"</td><td>{evidence_dl(e.evidence)}</td></tr>"
         )
     return (
-        '<table class="findings"><thead><tr><th>date</th><th>rule</th><th>severity</th>'
-        "<th>evidence grade</th><th>what</th><th>numbers</th></tr></thead><tbody>"
+        '<table class="findings"><thead><tr><th>days</th><th>rule</th><th>peak severity</th>'
+        "<th>evidence grade</th><th>what (at its peak)</th><th>numbers</th></tr></thead><tbody>"
         + "".join(rows)
         + "</tbody></table>"
     )

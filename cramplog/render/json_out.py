@@ -1,7 +1,12 @@
 """``--format json``: ``{"schema_version": 1, "generated_by": …, "athletes": […]}``.
 
-Each ``athletes`` entry is ``AthleteAnalysis.to_dict`` (findings: rule, name, date, severity,
-session, evidence, grade, message, sources). Athletes who could not be analysed are listed
+Each ``athletes`` entry is ``AthleteAnalysis.to_dict`` (findings, one per rule and day: rule,
+name, date, severity, session, evidence, grade, message, sources; and episodes, the findings
+of one rule on days at most three apart told once: rule, name, start, end, days, severity,
+grade, message, evidence, peak_day, findings, sessions — see ``analysis.episodes``).
+
+``schema_version`` changes only when a key changes meaning or goes away; additions keep it
+(``episodes`` was one: the per-day ``findings`` are exactly as before). Athletes who could not be analysed are listed
 under ``errors`` as ``{"athlete", "error"}`` so the ``athletes`` entries keep one shape.
 """
 

@@ -1,8 +1,10 @@
 """``--format junit``: one ``<testsuite>`` per athlete, one ``<testcase>`` per rule (CR01 …
-CR11), a ``<failure>`` per finding at or above the failure level, for CI test reporters.
+CR11), a ``<failure>`` per *episode* (``analysis.episodes``: the rule's findings on days at
+most three apart) whose peak is at or above the failure level, for CI test reporters; a
+pattern flagged on seven days in a row is one failure, not seven.
 
 Counts: ``tests`` = rules checked; ``failures`` = rules with at least one failure (a test
-case with several findings carries several ``<failure>`` elements, which the Jenkins/Ant
+case with several episodes carries several ``<failure>`` elements, which the Jenkins/Ant
 JUnit schema allows); ``errors`` = 1 for an athlete who could not be analysed (one
 ``analysis`` test case carrying an ``<error>``). ``<testsuites>`` sums them. Built with
 ``xml.etree`` so every text and attribute is escaped; characters XML 1.0 cannot carry are
@@ -57,29 +59,20 @@ def render_junit(outcomes: Sequence[AthleteOutcome], *, fail_level: str = "warni
             total_tests += 1
             total_errors += 1
             continue
-        findings = (o.report or {}).get("findings", [])
+        episodes = (o.report or {}).get("episodes", [])
         failures = 0
         for rid, name in rules:
             case = ET.SubElement(suite, "testcase", classname=classname, name=f"{rid} {name}")
             hits = [
-                f
-                for f in findings
-                if f["rule"] == rid and SEVERITIES.index(f["severity"]) >= threshold
+                e
+                for e in episodes
+                if e["rule"] == rid and SEVERITIES.index(e["severity"]) >= threshold
             ]
-            for f in hits:
+            for e in hits:
                 el = ET.SubElement(
-                    case, "failure", message=_x(f["message"]), type=_x(f["severity"])
+                    case, "failure", message=_x(e["message"]), type=_x(e["severity"])
                 )
-                session = f.get("session") or {}
-                lines = [
-                    f"date: {f['date']}",
-                    f"severity: {f['severity']}",
-                    f"grade: {f['grade']}",
-                ]
-                if session:
-                    lines.append(f"session: {session.get('sport')} {session.get('start')}")
-                lines.append("evidence: " + json.dumps(f.get("evidence") or {}, sort_keys=True))
-                el.text = _x("\n".join(lines))
+                el.text = _x("\n".join(_episode_lines(e)))
             failures += bool(hits)
         suite.set("tests", str(len(rules)))
         suite.set("failures", str(failures))
@@ -93,3 +86,16 @@ def render_junit(outcomes: Sequence[AthleteOutcome], *, fail_level: str = "warni
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def _episode_lines(e: dict) -> list[str]:
+    days = e.get("days", 1)
+    if e["start"] == e["end"]:
+        lines = [f"date: {e['start']}"]
+    else:
+        lines = [f"dates: {e['start']} … {e['end']} ({days} flagged days, peak {e['peak_day']})"]
+    lines += [f"severity: {e['severity']}", f"grade: {e['grade']}"]
+    for s in e.get("sessions") or []:
+        lines.append(f"session: {s.get('sport')} {s.get('start')}")
+    lines.append("evidence: " + json.dumps(e.get("evidence") or {}, sort_keys=True))
+    return lines

@@ -1,5 +1,5 @@
-"""The analyze report as Markdown: the same content as the terminal table (team summary
-included), for notes, issues and pull-request comments. Text from files (names, titles) is
+"""The analyze report as Markdown: the content of the terminal table's ``--all`` view, led by
+what is open now (team summary included; findings told as episodes), for notes, issues and pull-request comments. Text from files (names, titles) is
 escaped so it cannot inject Markdown or HTML."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from cramplog.analysis.team import trend_text
+from cramplog.render.episode_text import goal_gaps_text
 from cramplog.render.personal_text import personal_sentence, rr_text
 from cramplog.render.report_text import (
     WINDOW_LABELS,
@@ -17,7 +18,6 @@ from cramplog.render.report_text import (
     counts_text,
     cramp_session_text,
     cramp_text,
-    findings_by_date,
     goal_header,
     hr_text,
     local_time,
@@ -28,7 +28,7 @@ from cramplog.render.report_text import (
 )
 
 if TYPE_CHECKING:
-    from cramplog.analysis.outcome import AthleteOutcome
+    from cramplog.analysis.outcome import AthleteOutcome, Overview
     from cramplog.analysis.team import TeamRow
 
 _SPECIAL = re.compile(r"([\\`*\[\]<>|#!])")
@@ -55,31 +55,17 @@ def athlete_markdown(outcome: AthleteOutcome) -> str:
         return "\n".join(lines) + "\n"
     ov = outcome.overview
     report = outcome.report or {}
-    counts = ov.get("counts", {})
+    counts = ov.get("episode_counts") or {}
     lines += [
         f"- **Period:** {period_text(ov)}",
         f"- **Sessions:** {sessions_text(ov)}",
         f"- **Load trend:** {trend_text(ov)} (now vs {ov.get('trend_days', 28)} days earlier)",
         f"- **Heart rate:** {hr_text(ov)}",
-        f"- **Findings:** {counts.get('warning', 0)} warning, {counts.get('caution', 0)} "
-        f"caution, {counts.get('info', 0)} info",
+        f"- **Episodes:** {counts.get('warning', 0)} warning, {counts.get('caution', 0)} "
+        f"caution, {counts.get('info', 0)} info ({len(report.get('findings', []))} findings)",
         "",
-        "### Findings",
-        "",
+        *episodes_markdown(report, ov),
     ]
-    findings = report.get("findings", [])
-    if not findings:
-        lines += ["No findings in this period.", ""]
-    for day, items in findings_by_date(findings):
-        lines.append(f"**{day}**")
-        lines.append("")
-        for f in items:
-            sev = SEVERITY_MARK.get(f["severity"], f["severity"])
-            lines.append(
-                f"- `{f['rule']} {f['name']}` {sev} (evidence: {f['grade']}): "
-                f"{md_cell(f['message'])}"
-            )
-        lines.append("")
     lines += ["### Cramp timeline", ""]
     cramps = report.get("cramps", [])
     if not cramps:
@@ -146,6 +132,40 @@ def athlete_markdown(outcome: AthleteOutcome) -> str:
     return "\n".join(lines) + "\n"
 
 
+def episodes_markdown(report: dict[str, Any], ov: Overview) -> list[str]:
+    """Open now (the log's last 14 days), then every episode of the period, newest first."""
+    from cramplog.render.episode_text import OPEN_DAYS, as_of, days_text, open_episodes, span_text
+
+    episodes = report.get("episodes", [])
+    day = as_of(report, ov)
+    opened = open_episodes(episodes, day)
+
+    def item(e: dict[str, Any]) -> str:
+        sev = SEVERITY_MARK.get(e["severity"], e["severity"])
+        return (
+            f"- {span_text(e)} `{e['rule']} {e['name']}` {sev} ({days_text(e)}, evidence: "
+            f"{e['grade']}): {md_cell(e['message'])}"
+        )
+
+    lines = [f"### Open now (last {OPEN_DAYS} days to {day})", ""]
+    lines += [item(e) for e in opened] or ["No episode in these days."]
+    gaps = goal_gaps_text(report)
+    lines += [
+        "",
+        f"Goal: {md_cell(goal_header(report, ov))}" + (f" — {md_cell(gaps)}" if gaps else ""),
+    ]
+    lines += ["", "### Episodes", ""]
+    if not episodes:
+        return [*lines, "No findings in this period.", ""]
+    lines += [
+        "A rule's findings on days at most 3 apart are one episode, shown at its peak "
+        "(JSON and CSV keep every day).",
+        "",
+    ]
+    lines += [item(e) for e in reversed(episodes)]
+    return [*lines, ""]
+
+
 def team_markdown(rows: Sequence[TeamRow], window: str = "") -> str:
     title = f"## Team summary ({len(rows)} athletes{', ' + window if window else ''})"
     lines = [title, "", "| " + " | ".join(TEAM_COLUMNS) + " |", "|" + "---|" * len(TEAM_COLUMNS)]
@@ -169,7 +189,7 @@ def team_markdown(rows: Sequence[TeamRow], window: str = "") -> str:
         ]
         lines.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
     lines.append("")
-    lines.append("W/C/I: warning / caution / info findings in the window.")
+    lines.append("W/C/I: warning / caution / info episodes in the window.")
     return "\n".join(lines) + "\n"
 
 

@@ -86,7 +86,9 @@ def personal_missing_text(personal: dict[str, Any]) -> str:
 def goal_header(report: dict[str, Any], ov: Overview) -> str:
     goal = report.get("goal")
     if not goal:
-        return "No goal in the profile (add [[goals]] to athlete.toml for a readiness check)."
+        return (
+            "No goal in the profile (add a [[goal]] table to athlete.toml for a readiness check)."
+        )
     return f"{goal.get('date')} {goal_text(goal, ov.get('today'))} (as of {goal.get('as_of')})"
 
 

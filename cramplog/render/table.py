@@ -1,6 +1,9 @@
-"""The terminal report of ``cramplog analyze`` (rich): the team summary, then per athlete the
-overview, findings by date, the cramp timeline, personal associations and goal readiness, and
-the disclaimer with the warning signs.
+"""The terminal report of ``cramplog analyze`` (rich). By default one screen
+(``render.screen``): per athlete the header, what is open now, the last 12 weeks' episodes,
+what came before the cramps and the associations that matter; for a team the summary and
+what is open. With ``everything`` (``--all``): the team summary, then per athlete the
+overview, every episode, the cramp timeline, personal associations and goal readiness. Both
+end with the disclaimer and the warning signs.
 
 Pure functions of ``AthleteOutcome`` data returning text. Width is fixed by the caller (the
 CLI uses the terminal's width, or 100 columns when stdout is not a terminal); colour only
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from cramplog.analysis.team import trend_text
@@ -22,7 +26,6 @@ from cramplog.render.report_text import (
     counts_text,
     cramp_session_text,
     cramp_text,
-    findings_by_date,
     goal_header,
     hr_text,
     local_time,
@@ -82,9 +85,9 @@ def overview_renderable(outcome: AthleteOutcome) -> RenderableType:
     grid.add_row("sessions", sessions_text(ov))
     grid.add_row("load trend", f"{trend_text(ov)} (now vs {ov.get('trend_days', 28)} days earlier)")
     grid.add_row("heart rate", hr_text(ov))
-    counts = ov.get("counts", {})
+    counts = ov.get("episode_counts") or {}
     grid.add_row(
-        "findings",
+        "episodes",
         f"{counts.get('warning', 0)} warning, {counts.get('caution', 0)} caution, "
         f"{counts.get('info', 0)} info",
     )
@@ -95,25 +98,32 @@ def findings_renderable(report: dict[str, Any]) -> RenderableType:
     from rich.table import Table
     from rich.text import Text
 
-    findings = report.get("findings", [])
-    if not findings:
+    from cramplog.render.episode_text import span_text
+
+    episodes = report.get("episodes", [])
+    if not episodes:
         return Text("No findings in this period.")
-    table = Table(title="Findings", title_justify="left", show_lines=False, expand=True)
-    table.add_column("date", no_wrap=True)
+    n = len(report.get("findings", []))
+    table = Table(
+        title=f"Episodes ({len(episodes)}, from {n} findings; a rule's findings on days at most "
+        "3 apart are one episode, shown at its peak)",
+        title_justify="left",
+        expand=True,
+    )
+    table.add_column("days", no_wrap=True)
     table.add_column("rule")
     table.add_column("severity", no_wrap=True)
     table.add_column("grade", no_wrap=True)
-    table.add_column("finding", ratio=1)
-    for day, items in findings_by_date(findings):
-        for i, f in enumerate(items):
-            table.add_row(
-                day if i == 0 else "",
-                f"{f['rule']} {f['name']}",
-                _severity(f["severity"]),
-                f["grade"],
-                Text(f["message"]),
-                end_section=i == len(items) - 1,
-            )
+    table.add_column("finding at its peak", ratio=1)
+    for e in episodes:
+        days = e.get("days", 1)
+        table.add_row(
+            span_text(e) + (f"\n{days} days" if days > 1 else ""),
+            f"{e['rule']} {e['name']}",
+            _severity(e["severity"]),
+            e["grade"],
+            Text(e["message"]),
+        )
     return table
 
 
@@ -233,6 +243,7 @@ def team_renderable(rows: Sequence[TeamRow], window: str = "", width: int = 100)
     title = f"Team summary: {len(rows)} athlete(s)"
     if window:
         title += f", {window}"
+    title += " (W/C/I: episodes)"
     table = Table(title=title, title_justify="left", expand=True)
     # fixed-width figures never wrap; names, the worst rule and the goal fold into the rest
     worst_w = max([len(r.worst or "none") for r in rows] + [len("worst finding")])
@@ -327,21 +338,37 @@ def render_table(
     summary_only: bool = False,
     width: int = DEFAULT_WIDTH,
     color: bool = False,
+    everything: bool = False,
+    today: date | None = None,
 ) -> str:
-    """The whole terminal report: the team summary (when given), each athlete's details
-    (unless ``summary_only``), then the disclaimer once."""
+    """The whole terminal report: one screen by default (``render.screen``); with
+    ``everything`` the team summary (when given), each athlete's details (unless
+    ``summary_only``); the disclaimer once at the end. ``today`` is the real day (an ended
+    log is analysed as of its last day, and the header says so)."""
     from rich.text import Text
+
+    from cramplog.render import screen
 
     buf = io.StringIO()
     console = make_console(buf, width, color)
     if team is not None:
         console.print(team_renderable(team, window, width))
         console.print(Text(""))
-    if not summary_only:
+    if everything and not summary_only:
         for outcome in outcomes:
             for part in athlete_renderables(outcome, width):
                 console.print(part)
             console.print(Text(""))
-    console.print(disclaimer_renderable())
+    if everything or summary_only:
+        console.print(disclaimer_renderable())
+    else:
+        if team is not None and len(outcomes) > 1:
+            rank = {r.athlete: i for i, r in enumerate(team)}  # worst first, as the summary
+            ordered = sorted(outcomes, key=lambda o: rank.get(o.athlete, len(rank)))
+            parts = screen.team_open_renderables(ordered)
+        else:
+            parts = [p for o in outcomes for p in screen.athlete_screen(o, width, today)]
+        for part in [*parts, Text(""), *screen.short_disclaimer()]:
+            console.print(part)
     # trailing padding is noise in files and diffs
     return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
