@@ -107,6 +107,10 @@ def test_poorer_source_only_fills_gaps(tmp_path):
         (60, 10_800.0, 2_850.0, True),  # duration exactly 5 % off, distance 8 %
         (60, 10_800.0, 2_849.0, False),  # duration 5.03 % off, distance 8 %
         (60, 10_500.0, 3_240.0, True),  # 500 m is 4.8 % of 10 500 (5 % of the smaller)
+        # a missing measure is no evidence either way: the other one decides
+        (60, None, 3_000.0, True),  # no distance (a manual log), same duration
+        (60, 10_000.0, None, True),  # no duration, same distance
+        (60, None, 3_240.0, False),  # no distance, duration 8 % off
     ],
 )
 def test_duplicate_rule(tmp_path, shift_s, dist, dur, merged):
