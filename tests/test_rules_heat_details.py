@@ -69,3 +69,21 @@ def test_cr11_goal() -> None:
     assert (a.status, a.severity) == ("flag", "info") and " at " not in a.message
     a = _cr11_goal(Goal(name="no time", date=day))
     assert (a.status, a.message) == ("unknown", "Goal duration unknown")
+
+
+@pytest.mark.parametrize(("sessions", "words"), [(0, "0 heat sessions"), (1, "1 heat session (")])
+def test_cr07_message_counts_heat_sessions(sessions: int, words: str) -> None:
+    heat = [run(25 + d, 12, temp=27.0) for d in range(sessions)]
+    (f,) = [
+        f
+        for f in fired(context([*heat, run(34, 10, temp=26.0)]), "CR07")
+        if f.date == D0 + timedelta(34)
+    ]
+    assert f"with {words}" in f.message
+
+
+def test_cr11_message_gives_the_hot_minutes_only_for_a_hot_session() -> None:
+    (hot,) = fired(context([run(0, 20.0, pace=360.0, temp=26.0)]), "CR11")
+    assert "2:00:00 session with 120 min at ≥ 25 °C:" in hot.message
+    (long,) = fired(context([run(0, 40.0, pace=360.0, temp=26.0)]), "CR11")  # 4 h, all hot
+    assert long.message.startswith("4:00:00 session:")
