@@ -33,12 +33,29 @@ def _find_realdata() -> Path | None:
 
 
 REALDATA = _find_realdata()
+# In CI on the development workspace (``CI`` set and ../shared/realdata there) the real-file
+# tests must run on every file: a missing or unreadable folder is a failure, not a skip.
+REALDATA_REQUIRED = bool(os.environ.get("CI")) and (REPO.parent / "shared" / "realdata").is_dir()
+
+
+def realdata_manifest(sub: str) -> list[str]:
+    """The file names SOURCES.md lists under realdata/<sub> (its "## <sub>/<name>" headings);
+    empty when the folder is absent."""
+    if REALDATA is None or not (REALDATA / "SOURCES.md").is_file():
+        return []
+    text = (REALDATA / "SOURCES.md").read_text(encoding="utf-8")
+    return sorted(
+        line[3:].strip().split("/", 1)[1]
+        for line in text.splitlines()
+        if line.startswith(f"## {sub}/")
+    )
 
 
 @pytest.fixture(scope="session")
 def realdata() -> Path:
     """The folder of real device files; skips the test when it is not there."""
     if REALDATA is None:
+        assert not REALDATA_REQUIRED, "CI: ../shared/realdata exists but was not found"
         pytest.skip("../shared/realdata is not present (only in the development workspace)")
     return REALDATA
 

@@ -56,10 +56,18 @@ def test_quick_benchmark_writes_its_json(tmp_path: Path) -> None:
     assert {"wall_s", "python_startup_wall_s", "heavy_modules_imported"} <= r["help"].keys()
     assert r["help"]["heavy_modules_imported"] == "[]"
     assert r["reference"]["fit_records"] > 0
-    assert r["speedup_vs_reference"] > 0
+    # a speedup is the reference's time over cramplog's (rounded to 0.1), not just "positive"
+    assert r["speedup_vs_reference"] == round(
+        r["reference"]["wall_s"] / r["cold_year"]["wall_s"], 1
+    )
     # the every-second year records ~2.5x the points of the smart-recording one
     assert r["dense_reference"]["fit_records"] > 2 * r["reference"]["fit_records"]
-    assert r["dense_speedup"] > 0
+    assert r["dense_speedup"] == round(
+        r["dense_reference"]["wall_s"] / r["dense_cold"]["wall_s"], 1
+    )
+    assert r["dense_speedup_cpu"] == round(
+        r["dense_reference"]["cpu_s"] / r["dense_cold"]["cpu_s"], 1
+    )
     for fmt in ("fit", "gpx", "tcx"):
         assert fmt in r["realdata"]
     assert "fast_records_per_s" in r["realdata"]["fit"]

@@ -62,12 +62,13 @@ def add_athlete(
     spike_km: float | None = 16.0,
     cramp: bool = True,
     days: int = DAYS,
+    base_km: float = 8.0,
 ) -> None:
-    """Easy 8 km runs every other day for ``days`` days, then (optionally) one long run."""
+    """Easy ``base_km`` runs every other day for ``days`` days, then (optionally) one long run."""
     store.set_profile(
         Profile(name=name, sex="female", hr_max=190.0, hr_rest=50.0, timezone="Europe/Berlin")
     )
-    acts = [make_run(START + timedelta(days=d), 8.0) for d in range(0, days, 2)]
+    acts = [make_run(START + timedelta(days=d), base_km) for d in range(0, days, 2)]
     if spike_km is not None:
         acts.append(make_run(START + timedelta(days=days), spike_km))
     for i, a in enumerate(acts):
@@ -175,6 +176,86 @@ def test_fail_on_exit_codes(two: Path, capsys, fail_on: str, athlete: str, expec
     code, out, err = analyze(capsys, "--athlete", athlete, "--fail-on", fail_on, "-f", "json")
     assert code == expected, err
     assert json.loads(out)["athletes"][0]["athlete"] == athlete
+
+
+def add_graded(store: Store, names: list[str]) -> None:
+    """One athlete per worst severity, each planted by hand:
+    ana: 8 km runs, then 16 km (CR01 ratio 2.0 > 1.30: warning);
+    cai: 8 km runs, then 9.4 km (CR01 ratio 1.175, above 1.10 and not above 1.30: caution;
+    CR10's duration ratio 1.175 is under its 1.2);
+    dan: 45 km runs at 5:40/km, 4 h 15 min each, all alike (CR11 at >= 4 h: info; no spike);
+    bea: 8 km runs, nothing else (no finding)."""
+    kw: dict[str, dict] = {
+        "ana": {},
+        "bea": {"spike_km": None, "cramp": False},
+        "cai": {"spike_km": 9.4, "cramp": False},
+        "dan": {"spike_km": None, "cramp": False, "base_km": 45.0},
+    }
+    for name in names:
+        add_athlete(store, name, **kw[name])
+
+
+@pytest.fixture
+def graded(db_path: Path, today: str) -> Path:
+    with Store(db_path) as store:
+        add_graded(store, ["ana", "bea", "cai", "dan"])
+    return db_path
+
+
+WORST = {"ana": "warning", "cai": "caution", "dan": "info", "bea": None}
+
+
+@pytest.mark.parametrize("athlete", sorted(WORST))
+def test_graded_athletes_worst_finding(graded: Path, capsys, athlete: str) -> None:
+    """The fixture is what it claims: each athlete's worst severity."""
+    code, out, err = analyze(capsys, "--athlete", athlete, "-f", "json")
+    assert code == 0, err
+    sev = [f["severity"] for f in json.loads(out)["athletes"][0]["findings"]]
+    order = ["info", "caution", "warning"]
+    assert (max(sev, key=order.index) if sev else None) == WORST[athlete], sev
+
+
+@pytest.mark.parametrize(
+    ("athlete", "fail_on", "expected"),
+    [
+        ("ana", "never", 0),
+        ("ana", "caution", 1),
+        ("ana", "warning", 1),
+        ("cai", "never", 0),
+        ("cai", "caution", 1),  # a caution is at or above caution ...
+        ("cai", "warning", 0),  # ... but not at or above warning
+        ("dan", "never", 0),
+        ("dan", "caution", 0),  # an info never fails a run
+        ("dan", "warning", 0),
+        ("bea", "caution", 0),
+    ],
+)
+def test_fail_on_by_worst_severity(
+    graded: Path, capsys, athlete: str, fail_on: str, expected: int
+) -> None:
+    """--fail-on end to end, one athlete per worst severity (kills ``>= 0`` for the level)."""
+    code, _, err = analyze(capsys, "--athlete", athlete, "--fail-on", fail_on, "-f", "json")
+    assert code == expected, err
+
+
+@pytest.mark.parametrize(
+    ("athletes", "fail_on", "expected"),
+    [
+        (["bea", "dan"], "caution", 0),
+        (["bea", "cai", "dan"], "warning", 0),
+        (["bea", "cai", "dan"], "caution", 1),
+        (["ana", "bea", "cai", "dan"], "warning", 1),
+    ],
+)
+def test_fail_on_over_a_team(
+    db_path: Path, today: str, capsys, athletes: list[str], fail_on: str, expected: int
+) -> None:
+    """A squad's exit code is its worst athlete's (JUnit, as CI runs it)."""
+    with Store(db_path) as store:
+        add_graded(store, athletes)
+    code, out, err = analyze(capsys, "--fail-on", fail_on, "--format", "junit")
+    assert code == expected, err
+    assert out.count("<testsuite ") == len(athletes)
 
 
 def test_since_limits_findings_and_cramps_but_keeps_baselines(one: Path, capsys) -> None:

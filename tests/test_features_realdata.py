@@ -9,9 +9,29 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import realdata_files
+from conftest import REALDATA, REALDATA_REQUIRED, realdata_files, realdata_manifest
 
 FILES = realdata_files("fit", "*.fit", "*.FIT", "*.fit.gz")
+
+# The files this check cannot pair with a device summary, and why (what the files hold is
+# described in realdata/SOURCES.md); any other file that cannot be checked is a failure.
+UNCHECKABLE = {
+    "MonitoringFile.fit": "no session in this file",
+    "activity-activity-filecrc.fit": "sessions and activities do not pair up",
+    "coros-pace-2-cycling-misaligned-fields.fit": "sessions and activities do not pair up",
+    "nick.fit": "sessions and activities do not pair up",
+    "Indoor_Cycling2smO2sensors.fit": "no distance or descent",
+    "20170518-191602-1740899583.fit": "no distance or descent",
+    "sample-activity-indoor-trainer.fit": "no distance or descent",
+    "garmin-fr935-cr.fit": "no distance or descent",
+    "RowingCIQspeed.FIT": "no distance or descent",
+}
+
+
+def _uncheckable(path: Path, why: str) -> None:
+    short = path.name.split("__", 1)[-1]
+    assert UNCHECKABLE.get(short) == why, f"{short}: {why}"
+    pytest.skip(why)
 
 
 def _device_sessions(path: Path) -> list[dict]:
@@ -45,10 +65,10 @@ def test_features_match_the_device_summary(path: Path) -> None:
     try:
         result = parse_bytes(path.name, path.read_bytes())
     except InputError:
-        pytest.skip("no session in this file (checked by the ingest tests)")
+        _uncheckable(path, "no session in this file")  # (checked by the ingest tests)
     sessions = _device_sessions(path)
     if len(sessions) != len(result.activities):
-        pytest.skip("sessions and activities do not pair up one to one (damaged file)")
+        _uncheckable(path, "sessions and activities do not pair up")  # (damaged files)
     hr = HrBounds(hr_max=190.0, hr_rest=50.0, estimated=False, note="")
     checked = 0
     for act, dev in zip(result.activities, sessions, strict=True):
@@ -62,9 +82,20 @@ def test_features_match_the_device_summary(path: Path) -> None:
             assert abs(f.descent_m - desc) <= max(0.10 * desc, 15.0), (f.descent_m, desc)
             checked += 1
     if checked == 0:
-        pytest.skip("the device recorded neither distance nor descent")
+        _uncheckable(path, "no distance or descent")
 
 
 def test_realdata_list_is_empty_or_complete() -> None:
-    """Either the workspace's real files are all here, or none (a user's clone)."""
-    assert len(FILES) in (0, 44)
+    """Either every real FIT file SOURCES.md lists is here, or none (a user's clone); in CI
+    on the development workspace, every one (so missing data cannot pass as skips)."""
+    if REALDATA_REQUIRED:
+        assert REALDATA is not None, "CI: ../shared/realdata exists but was not found"
+    if REALDATA is None:
+        assert FILES == []
+        pytest.skip("../shared/realdata is not present")
+    listed = realdata_manifest("fit")
+    assert len(listed) == 44  # as SOURCES.md lists them when this test was written
+    assert sorted(p.name for p in FILES) == listed
+    for sub, count in (("gpx", 16), ("tcx", 5)):  # the other readers' real files too
+        assert sorted(p.name for p in realdata_files(sub, "*")) == realdata_manifest(sub)
+        assert len(realdata_manifest(sub)) == count, sub

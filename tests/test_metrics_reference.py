@@ -28,18 +28,45 @@ from hypothesis import strategies as st
 import cramplog.metrics.daily as metrics
 from cramplog.features.compute import SessionFeatures
 from cramplog.metrics.daily import (
-    FOOT_FAMILIES,
     Daily,
     daily_series,
-    ewma,
-    is_heat_session,
-    monotony,
     rolling_max,
     rolling_mean,
     rolling_sum,
 )
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_logs"
+
+
+# The reference's own helpers, written out here (not imported from the module under test):
+# Banister's EWMA x_t = x_{t-1} + (1 - e^(-1/tau)) (L_t - x_{t-1}), Foster's monotony (mean /
+# population SD of 7 days, capped; a week of equal loads is the cap, a week of rest 0), and
+# a heat session as SCIENCE.md's CR07 counts it (>= 60 min at or above the threshold; from
+# the mean temperature and duration when the minutes above it are unknown).
+
+
+def ewma(values: np.ndarray, tau: float, start: float = 0.0) -> np.ndarray:
+    lam = 1.0 - math.exp(-1.0 / tau)
+    out = []
+    x = start
+    for v in values:
+        x = x + lam * (v - x)
+        out.append(x)
+    return np.array(out, dtype=float)
+
+
+def monotony(window: np.ndarray, cap: float) -> float:
+    w = pd.Series(window, dtype=float)
+    mean, sd = w.mean(), w.std(ddof=0)
+    if sd == 0.0:
+        return cap if mean > 0 else 0.0
+    return min(cap, mean / sd)
+
+
+def is_heat_session(f: SessionFeatures, heat_c: float) -> bool:
+    if f.min_above_heat is not None:
+        return f.min_above_heat >= 60.0
+    return f.temp_mean_c is not None and f.temp_mean_c >= heat_c and f.minutes >= 60.0
 
 
 def pandas_daily_series(
@@ -84,7 +111,7 @@ def pandas_daily_series(
             km[i] += f.distance_km
             longest[i] = max(longest[i], f.distance_km)
             longs[i] += f.distance_km >= long_run_km
-        if f.family in FOOT_FAMILIES:
+        if f.family in ("running", "hiking", "walking"):  # on foot
             if f.descent_m is not None:
                 dmax[i] = np.fmax(dmax[i], f.descent_m)
             if f.e10_km is not None:

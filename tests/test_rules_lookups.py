@@ -10,6 +10,7 @@ take the general path; one zone takes the fast one.
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -17,10 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cramplog.features.compute import SessionFeatures
-from cramplog.metrics.daily import Daily, daily_series, is_heat_session
+from cramplog.metrics.daily import Daily, daily_series
 from cramplog.model import Finding, Profile
 from cramplog.rules import RULES, RuleInputs, run_rules
-from cramplog.rules.base import Rule, band
+from cramplog.rules.base import Rule
 from cramplog.rules.heat import _heat_count
 from cramplog.rules.pace import expected_pace
 from cramplog.thresholds import merge
@@ -33,6 +34,26 @@ FAMILIES = ["running", "running", "cycling", "hiking"]
 # small value sets, so that ties (equal maxima, equal Riegel paces) happen
 DISTANCES = [None, 0.0, 800.0, 5000.0, 10000.0, 10000.0, 21100.0]
 DURATIONS = [None, 0.0, 1500.0, 3000.0, 3000.0, 6000.0]
+
+
+def band(value: float | None, caution: float, warning: float) -> str | None:
+    """SCIENCE.md's bands, written out: 'warning' at or above the warning threshold, else
+    'caution' at or above the caution one; nothing for a missing or non-finite value."""
+    if value is None or math.isnan(value) or math.isinf(value):
+        return None
+    if value >= warning:
+        return "warning"
+    if value >= caution:
+        return "caution"
+    return None
+
+
+def is_heat_session(f: SessionFeatures, heat_c: float, min_minutes: float) -> bool:
+    """CR07's heat session, written out: >= ``min_minutes`` at or above ``heat_c``; from the
+    mean temperature and the duration when the minutes above it are unknown."""
+    if f.min_above_heat is not None:
+        return f.min_above_heat >= min_minutes
+    return f.temp_mean_c is not None and f.temp_mean_c >= heat_c and f.minutes >= min_minutes
 
 
 @st.composite

@@ -575,6 +575,10 @@ def test_small_corpus(tmp_path: Path) -> None:
                 data = gzip.decompress(data)
             read_fit_bytes(data, p.name)
     again = write_corpus(tmp_path / "again", athletes=2, years=0.1, seed=3)
-    a = sorted(p.relative_to(tmp_path) for p in folders[0].rglob("*") if p.is_file())
-    b = sorted(p.relative_to(tmp_path / "again") for p in again[0].rglob("*") if p.is_file())
-    assert a == b
+    # reproducible: the same files with the same bytes, for every athlete
+    assert [f.name for f in again] == [f.name for f in folders]
+    for first, second in zip(folders, again, strict=True):
+        a = {p.relative_to(first): p.read_bytes() for p in first.rglob("*") if p.is_file()}
+        b = {p.relative_to(second): p.read_bytes() for p in second.rglob("*") if p.is_file()}
+        assert sorted(a) == sorted(b)
+        assert [k for k in a if a[k] != b[k]] == []

@@ -96,6 +96,21 @@ def test_poorer_source_only_fills_gaps(tmp_path):
         (290, 10_400.0, 3_000.0, True),  # start 4:50 apart, same duration
         (301, 10_000.0, 3_000.0, False),  # more than five minutes apart
         (60, 12_000.0, 3_600.0, False),  # both distance and duration differ by > 5 %
+        # duration OR distance within 5 %: one measure far off is not enough to split them
+        (60, 10_800.0, 3_000.0, True),  # distance 8 % off (800 > 540), same duration
+        (60, 10_000.0, 3_240.0, True),  # duration 8 % off (240 > 162), same distance
+        (60, 10_600.0, 3_180.0, False),  # both 6 % off (600 > 530, 180 > 159)
+        # "within 5 %" includes 5 %, of the larger of the two (so the order does not matter):
+        # 9 500 vs 10 000 m is 500 m = 5 % of 10 000; 2 850 vs 3 000 s is 150 s = 5 % of 3 000
+        (60, 9_500.0, 3_240.0, True),  # distance exactly 5 % off, duration 8 %
+        (60, 9_499.0, 3_240.0, False),  # distance 5.01 % off, duration 8 %
+        (60, 10_800.0, 2_850.0, True),  # duration exactly 5 % off, distance 8 %
+        (60, 10_800.0, 2_849.0, False),  # duration 5.03 % off, distance 8 %
+        (60, 10_500.0, 3_240.0, True),  # 500 m is 4.8 % of 10 500 (5 % of the smaller)
+        # a missing measure is no evidence either way: the other one decides
+        (60, None, 3_000.0, True),  # no distance (a manual log), same duration
+        (60, 10_000.0, None, True),  # no duration, same distance
+        (60, None, 3_240.0, False),  # no distance, duration 8 % off
     ],
 )
 def test_duplicate_rule(tmp_path, shift_s, dist, dur, merged):
@@ -105,6 +120,16 @@ def test_duplicate_rule(tmp_path, shift_s, dist, dur, merged):
             "ann", "h2", "b.gpx", "gpx", 1, [run(T0 + timedelta(seconds=shift_s), dist, dur)]
         )
         assert st.count_activities("ann") == (1 if merged else 2)
+
+
+@pytest.mark.parametrize(("dist", "dur"), [(10_800.0, 3_000.0), (10_000.0, 3_240.0)])
+def test_duplicate_rule_either_order(tmp_path, dist, dur):
+    """One measure 8 % off: merged whichever file comes first."""
+    with Store(tmp_path / "s.sqlite") as st:
+        st.add_file("ann", "h2", "b.gpx", "gpx", 1, [run(T0, dist, dur)])
+        r = st.add_file("ann", "h1", "a.fit", "fit", 1, [run(T0 + timedelta(seconds=60))])
+        assert (r.inserted, r.merged) == (0, 1)
+        assert st.count_activities("ann") == 1
 
 
 def test_sessions_of_two_athletes_never_merge(tmp_path):

@@ -70,9 +70,6 @@ def _layout(d: Definition) -> tuple[Any, list[tuple[int, str, str]]]:
     for i, fd in enumerate(d.fields):
         if fd.base is None or fd.base.name == "string":
             continue
-        if fd.size == 0:
-            # (kept as it was: a ValueError, so decode_fit falls back to fitparse)
-            raise ValueError("a field of size 0")
         count = fd.size // fd.base.size
         names.append(f"f{i}")
         formats.append((np.dtype(d.endian + _DTYPE[fd.base.name]), (count,)))
@@ -135,19 +132,15 @@ def render(ftype: Any, values: list[Any]) -> list[Any]:
     tname = ftype.name
     if tname == "date_time":
         epoch = _dt.datetime(1989, 12, 31, tzinfo=_dt.timezone.utc)
-        td = _dt.timedelta
         values = [
-            epoch + td(seconds=v)
+            _after(epoch, v)
             if isinstance(v, (int, float)) and not isinstance(v, bool) and v >= MIN_DATE_TIME
             else v
             for v in values
         ]
     elif tname == "local_date_time":
         epoch_naive = _dt.datetime(1989, 12, 31)
-        values = [
-            epoch_naive + _dt.timedelta(seconds=v) if isinstance(v, (int, float)) else v
-            for v in values
-        ]
+        values = [_after(epoch_naive, v) if isinstance(v, (int, float)) else v for v in values]
     elif tname == "bool":
         values = [bool(v) if v is not None else None for v in values]
     elif tname == "localtime_into_day":
@@ -155,6 +148,15 @@ def render(ftype: Any, values: list[Any]) -> list[Any]:
             _dt.time(v // 3600, (v // 60) % 60, v % 60) if isinstance(v, int) else v for v in values
         ]
     return values
+
+
+def _after(epoch: _dt.datetime, seconds: float) -> _dt.datetime | None:
+    """``epoch`` + ``seconds``; None (invalid, left out) for a date no calendar holds (a
+    float64 date_time of 1e300: fitparse stops the file there with an OverflowError)."""
+    try:
+        return epoch + _dt.timedelta(seconds=seconds)
+    except (OverflowError, ValueError):
+        return None
 
 
 _PROCESSED_TYPES = {"date_time", "local_date_time", "bool", "localtime_into_day"}

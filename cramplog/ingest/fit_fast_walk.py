@@ -101,8 +101,10 @@ def walk_messages(data: bytes) -> Walk:
                 for _ in range(nf):
                     num, size, bt = data[p], data[p + 1], data[p + 2]
                     base = BASE_TYPES.get(bt, BASE_TYPE_BYTE)
-                    if size % base.size:
-                        base = None  # fitparse stops here; the SDK reads it as bytes
+                    if size == 0 or size % base.size:
+                        # fitparse stops here (a size 0 is "Invalid struct format: <0B"); the
+                        # SDK reads it as bytes (or nothing): the field is declined, not read
+                        base = None
                     fields.append(FieldDef(num, off, size, base))
                     off += size
                     p += 3
