@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from cramplog.analysis.weekly import CrampMark, finite, report_features
 from cramplog.render.html_cells import (
+    SEVERITY_ORDER,
     badge,
     evidence_dl,
     evidence_text,
@@ -24,7 +25,37 @@ if TYPE_CHECKING:
     from cramplog.analysis.athlete import AthleteAnalysis
 
 CONTEXT_WINDOWS = ("in_session", "days_0_7", "days_8_42")
+# Rows of the findings table at most: a decade has thousands of findings, and the table with
+# its evidence is most of the report's bytes; the timeline chart still shows every finding.
+FINDINGS_TABLE_MAX = 200
 HEAT_SESSIONS_NEEDED = 5.0  # CR07's default: 5 heat sessions in 14 days
+
+
+def shown_findings(findings: list[Any], limit: int = FINDINGS_TABLE_MAX) -> set[int]:
+    """Indexes (into ``findings``) of the rows the HTML table shows: all when there are at most
+    ``limit``; else the most severe first and, within a severity, the most recent."""
+    if len(findings) <= limit:
+        return set(range(len(findings)))
+
+    def key(i: int) -> tuple[int, int]:  # most severe first; within one, the latest first
+        return (-SEVERITY_ORDER.get(findings[i].severity, 0), -findings[i].date.toordinal())
+
+    return set(sorted(range(len(findings)), key=key)[:limit])
+
+
+def _left_out_note(findings: list[Any], shown: set[int]) -> str:
+    left = [f for i, f in enumerate(findings) if i not in shown]
+    by_rule: dict[str, int] = {}
+    for f in left:
+        by_rule[f.rule] = by_rule.get(f.rule, 0) + 1
+    rules = ", ".join(f"{r} × {n:,}" for r, n in sorted(by_rule.items()))
+    first, last = min(f.date for f in left), max(f.date for f in left)
+    return (
+        f'<p class="muted">This table shows {len(shown):,} of {len(findings):,} findings: '
+        f"the most severe, and the most recent of each severity. Left out: {len(left):,} "
+        f"({esc(rules)}), dated {first.isoformat()} to {last.isoformat()}; all are in the "
+        "findings timeline above and in <code>cramplog analyze --format csv</code>.</p>"
+    )
 
 
 def findings_table(report: AthleteAnalysis, anchor: str, findings: list[Any]) -> str:
@@ -32,8 +63,11 @@ def findings_table(report: AthleteAnalysis, anchor: str, findings: list[Any]) ->
     if not findings:
         return '<p class="muted">No findings in this period.</p>'
     by_id = {f.activity_id: f for f in report_features(report) if f.activity_id is not None}
+    shown = shown_findings(findings)
     rows = []
     for i, f in enumerate(findings):
+        if i not in shown:
+            continue
         sess = by_id.get(f.activity_id)
         rows.append(
             f'<tr id="{esc(anchor)}-f{i}" class="sev-{esc(f.severity)}">'
@@ -48,7 +82,8 @@ def findings_table(report: AthleteAnalysis, anchor: str, findings: list[Any]) ->
             )
             + f"</td><td>{evidence_dl(f.evidence)}</td></tr>"
         )
-    return (
+    note = _left_out_note(findings, shown) if len(shown) < len(findings) else ""
+    return note + (
         '<table class="findings"><thead><tr><th>date</th><th>rule</th><th>severity</th>'
         "<th>evidence grade</th><th>what</th><th>numbers</th></tr></thead><tbody>"
         + "".join(rows)
