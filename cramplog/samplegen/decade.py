@@ -10,6 +10,7 @@ does not depend on how many processes wrote it.
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 from pathlib import Path
 
 from .athlete import (
@@ -27,6 +28,8 @@ from .plan import Plan
 from .tables import ManualRow, athlete_toml, cramps_csv, manual_log_csv
 
 YEARS = 10
+# A history that ends in the past: cramplog refuses cramps dated after today.
+START = date(2016, 1, 4)
 # One format per file session in turn: half FIT, half GPX, every layout in each cycle.
 _ROTATION = ("fit", "gpx:garmin", "fitgz", "gpx:strava", "gpx:apple", "fit", "gpx:pretty",
              "fitgz", "gpx:single", "gpx:apple")  # fmt: skip
@@ -34,7 +37,7 @@ _ROTATION = ("fit", "gpx:garmin", "fitgz", "gpx:strava", "gpx:apple", "fit", "gp
 
 def decade_spec(seed: int = 0, years: int = YEARS) -> AthleteSpec:
     """The decade's athlete: the corpus runner with ``years`` of plans, formats rotated."""
-    spec = corpus_specs(1, float(years), seed, SMART_RECORDING_S)[0]
+    spec = corpus_specs(1, float(years), seed, SMART_RECORDING_S, START)[0]
     plans: list[Plan] = []
     k = g = 0
     for p in spec.plans:
