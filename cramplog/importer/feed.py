@@ -43,14 +43,10 @@ class Feed:
                 continue
             path = _abspath(e)
             seen = self.recorded.get(path) if path is not None else None
-            if seen is not None and seen[1] in self.known:
-                try:
-                    same = stat_key(os.stat(path)) == seen[0]  # type: ignore[arg-type]
-                except OSError:
-                    same = False
-                if same:
-                    self.n_known += 1
-                    continue
+            unchanged = e.stat is not None and seen is not None and stat_key(e.stat) == seen[0]
+            if unchanged and seen is not None and seen[1] in self.known:
+                self.n_known += 1
+                continue
             out.append(e)
         out.sort(key=lambda e: (0 if e.name.lower().endswith(".csv") else 1, e.rel))
         return out

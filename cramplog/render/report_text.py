@@ -90,6 +90,34 @@ def goal_header(report: dict[str, Any], ov: Overview) -> str:
     return f"{goal.get('date')} {goal_text(goal, ov.get('today'))} (as of {goal.get('as_of')})"
 
 
+def capped_findings(
+    findings: Sequence[dict[str, Any]], limit: int
+) -> tuple[list[dict[str, Any]], str | None]:
+    """At most ``limit`` findings for a table a person reads (a decade has thousands): the
+    most severe first and, within a severity, the most recent; and a line saying what was
+    left out (None when nothing was)."""
+    if len(findings) <= limit:
+        return list(findings), None
+    order = {"warning": 2, "caution": 1, "info": 0}
+    # within a severity the latest first: ISO dates sort as text, so sort twice (stable)
+    ranked = sorted(range(len(findings)), key=lambda i: findings[i]["date"], reverse=True)
+    ranked = sorted(ranked, key=lambda i: -order.get(findings[i]["severity"], 0))
+    keep = set(ranked[:limit])
+    kept = [f for i, f in enumerate(findings) if i in keep]
+    left = [f for i, f in enumerate(findings) if i not in keep]
+    by_rule: dict[str, int] = {}
+    for f in left:
+        by_rule[f["rule"]] = by_rule.get(f["rule"], 0) + 1
+    rules = ", ".join(f"{r} × {n:,}" for r, n in sorted(by_rule.items()))
+    dates = sorted(f["date"] for f in left)
+    note = (
+        f"Showing {len(kept):,} of {len(findings):,} findings (the most severe, then the most "
+        f"recent); {len(left):,} more ({rules}) dated {dates[0]} to {dates[-1]}: see them with "
+        "--format csv or json, or narrow the period with --since."
+    )
+    return kept, note
+
+
 def findings_by_date(findings: Sequence[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
     groups: dict[str, list[dict[str, Any]]] = {}
     for f in findings:

@@ -17,6 +17,7 @@ from cramplog.analysis.team import trend_text
 from cramplog.render.report_text import (
     WINDOW_LABELS,
     athlete_text,
+    capped_findings,
     context_text,
     counts_text,
     cramp_session_text,
@@ -37,6 +38,9 @@ if TYPE_CHECKING:
     from cramplog.analysis.team import TeamRow
 
 DEFAULT_WIDTH = 100
+# Rows of the findings table at most: a decade has thousands of findings, which no one reads
+# in a terminal and which took ~1 s to lay out (60 rows: ~0.05 s); the machine formats (csv, json) keep them all.
+TABLE_FINDINGS_MAX = 60
 SEVERITY_STYLE = {"warning": "bold red", "caution": "yellow", "info": "cyan"}
 # The team summary: under NARROW columns the trend and goal columns are left out.
 NARROW = 90
@@ -97,6 +101,7 @@ def findings_renderable(report: dict[str, Any]) -> RenderableType:
     findings = report.get("findings", [])
     if not findings:
         return Text("No findings in this period.")
+    findings, note = capped_findings(findings, TABLE_FINDINGS_MAX)
     table = Table(title="Findings", title_justify="left", show_lines=False, expand=True)
     table.add_column("date", no_wrap=True)
     table.add_column("rule")
@@ -113,7 +118,11 @@ def findings_renderable(report: dict[str, Any]) -> RenderableType:
                 Text(f["message"]),
                 end_section=i == len(items) - 1,
             )
-    return table
+    if note is None:
+        return table
+    from rich.console import Group
+
+    return Group(table, Text(note, style="dim"))
 
 
 def cramps_renderable(report: dict[str, Any]) -> RenderableType:
