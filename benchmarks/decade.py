@@ -125,7 +125,7 @@ def bench_layouts(folder: Path, per_layout: int, repeat: int) -> dict[str, Any]:
         chosen = [p for p in files if not p.name.endswith(".gz")][:per_layout]
         blobs = [p.read_bytes() for p in chosen]
         texts = [decode_xml(b, "x", "GPX") for b in blobs]
-        points = sum(len(a.t) for b in blobs for a in parse_gpx(b, "x").activities)
+        points = sum(len(s) for t in texts for s in read_tracks(t, "x", []))
         parse_gpx(blobs[0], "warm-up")
         t_fast, _ = _best_of(lambda bs=blobs: [parse_gpx(b, "x") for b in bs], repeat)
         t_el, _ = _best_of(
