@@ -44,18 +44,19 @@ def _digest() -> str:
     return h.hexdigest()[:10]
 
 
-def _write_year(args: tuple[int, Path, int, int]) -> list[Any]:
+def _write_year(args: tuple[int, float, Path, int, int]) -> list[Any]:
     from cramplog.samplegen.decade import decade_spec, write_year
 
-    seed, out, lo, hi = args
-    return write_year(decade_spec(seed), out, lo, hi)
+    seed, years, out, lo, hi = args
+    return write_year(decade_spec(seed, years), out, lo, hi)
 
 
-def ensure_decade(cache: Path, seed: int, jobs: int) -> Path:
-    """The decade's athlete folder, generated once into ``cache`` (years written in parallel)."""
+def ensure_decade(cache: Path, seed: int, jobs: int, years: float = 10.0) -> Path:
+    """The decade's athlete folder, generated once into ``cache`` (years written in parallel);
+    ``years`` < 10 for the smoke test."""
     from cramplog.samplegen.decade import decade_spec, write_head, year_slices
 
-    name = f"decade-s{seed}-{_digest()}"
+    name = f"decade-s{seed}" + ("" if years == 10 else f"-y{years:g}") + f"-{_digest()}"
     root = cache / name
     marker = root / ".complete.json"
     if marker.is_file():
@@ -64,10 +65,10 @@ def ensure_decade(cache: Path, seed: int, jobs: int) -> Path:
     partial = cache / (name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
-    spec = decade_spec(seed)
+    spec = decade_spec(seed, years)
     log(f"corpus {name}: generating {len(spec.plans)} sessions with {jobs} job(s)")
     t0 = time.perf_counter()
-    tasks = [(seed, partial, lo, hi) for lo, hi in year_slices(spec)]
+    tasks = [(seed, years, partial, lo, hi) for lo, hi in year_slices(spec)]
     if jobs > 1:
         from concurrent.futures import ProcessPoolExecutor
 
@@ -210,3 +211,121 @@ def main() -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+# --------------------------------------------------------------------------- run.py parts
+
+DECADE_TODAY = "2026-01-01"  # the decade ends on 2025-12-31
+
+# Issue 17's targets (this machine: 2 cores): key -> (what, limit, "max" | "min").
+TARGETS_17: dict[str, tuple[str, float, str]] = {
+    "decade_peak_rss_mb": ("decade cold: peak RSS, largest process, MB", 250.0, "max"),
+    "decade_warm_wall_s": ("decade warm analyze (nothing new), wall s", 0.5, "max"),
+    "decade_cold_per_year_s": ("decade cold, wall s per runner-year", 1.0, "max"),
+    "dense_cold_per_year_s": ("runner-year every second, cold, wall s", 1.0, "max"),
+    "squad_cold_15_s": ("20-athlete squad-year cold, wall s", 15.0, "max"),
+    "gpx_layout_min_speedup": ("GPX adapter over gpxpy, worst layout, ×", 30.0, "min"),
+}
+
+
+def bench_decade(
+    folder: Path,
+    workdir: Path,
+    repeat: int,
+    warm_repeat: int,
+    run_child: Any,
+    env_for: Any,
+    cmd: list[str],
+) -> dict[str, Any]:
+    """Cold (fresh store) and warm ``cramplog analyze`` of the decade, and its HTML report."""
+    colds, warms = [], []
+    for i in range(repeat):
+        db = workdir / f"decade-{i}.sqlite"
+        env = env_for(db)
+        c = run_child([*cmd, "analyze", str(folder)], env)
+        if c.returncode not in (0, 1):
+            raise SystemExit(f"decade cold analyze failed: {c.stderr[-2000:]}")
+        colds.append(c)
+        log(f"decade cold #{i + 1}: {c.wall_s:.2f} s wall, {c.cpu_s:.2f} s CPU, "
+            f"{c.maxrss_mb:.0f} MB")  # fmt: skip
+        for _ in range(warm_repeat):
+            w = run_child([*cmd, "analyze", str(folder)], env, sample_rss=False)
+            warms.append(w)
+        log(f"decade warm: {statistics.median([w.wall_s for w in warms]):.2f} s wall")
+    env = env_for(workdir / "decade-0.sqlite")
+    html = workdir / "decade.html"
+    reports = [run_child([*cmd, "report", "-o", str(html)], env, sample_rss=False)
+               for _ in range(3)]  # fmt: skip
+    size = html.stat().st_size if html.is_file() else None
+
+    def summary(runs: list[Any]) -> dict[str, Any]:
+        walls = [r.wall_s for r in runs]
+        return {
+            "runs_wall_s": [round(x, 3) for x in walls],
+            "runs_cpu_s": [round(r.cpu_s, 3) for r in runs],
+            "best_wall_s": round(min(walls), 3),
+            "wall_s": round(statistics.median(walls), 3),
+            "cpu_s": round(statistics.median([r.cpu_s for r in runs]), 3),
+            "maxrss_mb": round(max(r.maxrss_mb for r in runs), 1),
+            "tree_peak_rss_mb": round(max(r.tree_peak_rss_mb or 0.0 for r in runs), 1),
+        }
+
+    return {
+        "cold": summary(colds),
+        "warm": summary(warms),
+        "warm_silent": all(not w.stderr.strip() for w in warms),
+        "report": {**summary(reports), "bytes": size},
+    }
+
+
+def evaluate_17(results: dict[str, Any]) -> list[dict[str, Any]]:
+    dec = results.get("decade") or {}
+    lay = results.get("gpx_layouts") or {}
+    dense = results.get("dense_cold") or {}
+    squad = results.get("squad_cold") or {}
+    years = float(results.get("decade_years") or 10.0)
+    measured = {
+        "decade_peak_rss_mb": (dec.get("cold") or {}).get("maxrss_mb"),
+        "decade_warm_wall_s": (dec.get("warm") or {}).get("wall_s"),
+        "decade_cold_per_year_s": (
+            round(dec["cold"]["wall_s"] / years, 3) if dec.get("cold") else None
+        ),
+        "dense_cold_per_year_s": dense.get("wall_s"),
+        "squad_cold_15_s": squad.get("wall_s"),
+        "gpx_layout_min_speedup": (min(v["speedup_median"] for v in lay.values()) if lay else None),
+    }
+    out = []
+    for key, (what, limit, kind) in TARGETS_17.items():
+        m = measured[key]
+        met = None if m is None else (m <= limit if kind == "max" else m >= limit)
+        out.append({"key": key, "what": what, "target": limit, "kind": kind, "measured": m,
+                    "met": met})  # fmt: skip
+    return out
+
+
+def table_17(doc: dict[str, Any]) -> list[str]:
+    """Lines for run.py's printed table."""
+    r = doc["results"]
+    lines = ["", "issue 17 — a decade of history:"]
+    for t in doc.get("targets_17", []):
+        ok = {True: "yes", False: "NO", None: "?"}[t["met"]]
+        sign = "≤" if t["kind"] == "max" else "≥"
+        lines.append(f"  {t['what']:<52} {t['measured']!s:>10} {sign} {t['target']:<6g} {ok}")
+    dec = r.get("decade")
+    if dec:
+        c, w, rep = dec["cold"], dec["warm"], dec["report"]
+        lines.append(f"  decade cold runs (s): {c['runs_wall_s']}  CPU {c['runs_cpu_s']}  "
+                     f"tree RSS {c['tree_peak_rss_mb']} MB")  # fmt: skip
+        lines.append(f"  decade warm runs (s): {w['runs_wall_s']}  CPU {w['runs_cpu_s']}")
+        lines.append(f"  decade HTML report: {rep['bytes']:,} bytes, {rep['runs_wall_s']} s")
+    for name, v in (r.get("gpx_layouts") or {}).items():
+        lines.append(f"  GPX {name:<7} {v['points']:>7,} pts  adapter {v['adapter']['best_s']:.3f}/"
+                     f"{v['adapter']['median_s']:.3f} s  gpxpy {v['gpxpy_s']:.3f} s  "
+                     f"×{v['speedup_best']} best, ×{v['speedup_median']} median, "
+                     f"{v['adapter_mb_per_s']} MB/s")  # fmt: skip
+    ph = r.get("physical")
+    if ph:
+        lines.append(f"  physical: page cache read {ph['read_page_cache']}, gunzip "
+                     f"{ph['gunzip_output']}, expat {ph['expat_no_handlers']}, "
+                     f"iterparse {ph['etree_iterparse']} (MB/s)")  # fmt: skip
+    return lines

@@ -40,6 +40,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import decade  # benchmarks/decade.py, next to this script
+
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA_VERSION = 1
 DEFAULT_CACHE = Path(os.environ.get("CRAMPLOG_BENCH_CACHE", "/tmp/cramplog-bench"))
@@ -831,7 +833,46 @@ def print_table(doc: dict[str, Any]) -> None:
                      f"{_fmt(g['points'])} points, adapter ×{_fmt(g['adapter_speedup'], 1)})")  # fmt: skip
         lines.append(f"  TCX adapter       {_fmt(t['adapter_points_per_s']):>12}   "
                      f"({t['files']} files, {_fmt(t['points'])} points)")  # fmt: skip
+    lines.extend(decade.table_17(doc))
     print("\n".join(lines))
+
+
+def run_decade_parts(
+    a: argparse.Namespace,
+    doc: dict[str, Any],
+    results: dict[str, Any],
+    workdir: Path,
+    part: Callable[[str, Callable[[], None]], None],
+) -> None:
+    """Issue 17: the decade corpus cold and warm, the GPX layouts, the physical references."""
+    if {"decade", "layouts", "physical"} <= set(a.skip):
+        return
+    years = 0.3 if a.quick else 10.0
+    results["decade_years"] = years
+    folder = decade.ensure_decade(a.cache, a.seed, a.jobs, years)
+    doc["corpus"]["decade"] = corpus_stats(folder)
+
+    def env_for(db: Path) -> dict[str, str]:
+        env = _env(db, None)
+        env["CRAMPLOG_TODAY"] = decade.DECADE_TODAY
+        return env
+
+    def do_decade() -> None:
+        results["decade"] = decade.bench_decade(
+            folder, workdir, 1 if a.quick else (a.repeat or 3), a.warm_repeat or 3, run_child,
+            env_for, cramplog_cmd(),
+        )  # fmt: skip
+
+    def do_layouts() -> None:
+        results["gpx_layouts"] = decade.bench_layouts(folder, 3 if a.quick else 12,
+                                                      1 if a.quick else 5)  # fmt: skip
+
+    def do_physical() -> None:
+        results["physical"] = decade.bench_physical(folder, 1 if a.quick else 5)
+
+    part("decade", do_decade)
+    part("layouts", do_layouts)
+    part("physical", do_physical)
 
 
 # --------------------------------------------------------------------------- main
@@ -863,7 +904,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                     help="processes for generating corpora")  # fmt: skip
     ap.add_argument("--skip", action="append", default=[],
-                    choices=["help", "year", "reference", "dense", "squad", "profile", "realdata"],
+                    choices=["help", "year", "reference", "dense", "squad", "profile", "realdata",
+                             "decade", "layouts", "physical"],
                     help="leave a part out (repeatable)")  # fmt: skip
     return ap.parse_args(argv)
 
@@ -925,6 +967,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         doc["machine"]["loadavg_end"] = loadavg()
         doc["elapsed_s"] = round(time.perf_counter() - t_start, 1)
         doc["targets"] = evaluate(results)
+        doc["targets_17"] = decade.evaluate_17(results)
         if a.json:
             a.json.parent.mkdir(parents=True, exist_ok=True)
             a.json.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
@@ -1011,6 +1054,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
 
         part("realdata", do_realdata)
+        run_decade_parts(a, doc, results, workdir, part)
     save()
     print_table(doc)
     for stage, text in doc["profiles"].items():

@@ -49,3 +49,67 @@ def test_a_decade_of_findings_is_capped_with_a_note() -> None:
         f"dated {(start + timedelta(10)).isoformat()} to {(start + timedelta(69)).isoformat()}"
         in html
     )
+
+
+def test_a_decade_of_findings_is_one_timeline_mark_per_rule_and_week() -> None:
+    from cramplog.render.html_charts import TIMELINE_MAX_POINTS, timeline_points
+
+    assert TIMELINE_MAX_POINTS == 300
+    monday = date(2030, 1, 7)  # a Monday
+    # 40 weeks x (3 CR03 findings on Mon/Wed/Fri, the Friday one a warning) + 1 CR01 on Sunday
+    findings = []
+    for w in range(40):
+        start = monday + timedelta(7 * w)
+        findings += [_finding(start + timedelta(d), "warning" if d == 4 else "caution", "CR03")
+                     for d in (0, 2, 4)]  # fmt: skip
+        findings.append(_finding(start + timedelta(6), "info", "CR01"))
+    assert len(findings) == 160  # under the limit: one mark each
+    assert len(timeline_points(findings, "a")) == 160
+    findings = findings * 2  # 320 > 300: grouped
+    marks = timeline_points(findings, "a")
+    assert len(marks) == 80  # 40 weeks x 2 rules
+    cr03 = [m for m in marks if m.row == "CR03"]
+    assert all(m.severity == "warning" and m.day.weekday() == 0 for m in cr03)
+    assert "6 finding(s)" in cr03[0].title
+    # links only to rows the capped table shows (200 of 320)
+    linked = [m for m in marks if m.anchor is not None]
+    assert 0 < len(linked) < len(marks)
+
+
+def test_the_terminal_findings_table_is_capped_too() -> None:
+    from cramplog.render.table import TABLE_FINDINGS_MAX, findings_renderable, make_console
+
+    assert TABLE_FINDINGS_MAX == 60
+    rows = [
+        {
+            "date": f"2030-01-{d:02d}",
+            "rule": "CR01",
+            "name": "distance_spike",
+            "severity": "caution",
+            "grade": "C",
+            "message": f"m{d}",
+        }
+        for d in range(1, 29)
+    ]
+    rows += [
+        {
+            "date": f"2030-02-{d:02d}",
+            "rule": "CR03",
+            "name": "x",
+            "severity": "info",
+            "grade": "C",
+            "message": f"i{d}",
+        }
+        for d in range(1, 29)
+    ]
+    rows += [{"date": "2029-12-01", "rule": "CR02", "name": "y", "severity": "warning",
+              "grade": "B", "message": "w0"}] * 10  # fmt: skip
+    import io
+
+    buf = io.StringIO()
+    make_console(buf, 120, False).print(findings_renderable({"findings": rows}))
+    text = buf.getvalue()
+    # 66 findings: every warning and caution (38) and the 22 latest info ones (Feb 7-28)
+    assert text.count("w0") == 10 and all(f"m{d} " in text for d in range(1, 29))
+    assert "i7 " in text and "i6 " not in text
+    assert "Showing 60 of 66 findings" in text and "6 more (CR03 × 6)" in text

@@ -35,7 +35,7 @@ _ROTATION = ("fit", "gpx:garmin", "fitgz", "gpx:strava", "gpx:apple", "fit", "gp
              "fitgz", "gpx:single", "gpx:apple")  # fmt: skip
 
 
-def decade_spec(seed: int = 0, years: int = YEARS) -> AthleteSpec:
+def decade_spec(seed: int = 0, years: float = YEARS) -> AthleteSpec:
     """The decade's athlete: the corpus runner with ``years`` of plans, formats rotated."""
     spec = corpus_specs(1, float(years), seed, SMART_RECORDING_S, START)[0]
     plans: list[Plan] = []
@@ -123,7 +123,7 @@ def write_head(spec: AthleteSpec, out: Path, manual: list[ManualRow]) -> Path:
     return folder
 
 
-def write_decade(out: Path, seed: int = 0, years: int = YEARS) -> Path:
+def write_decade(out: Path, seed: int = 0, years: float = YEARS) -> Path:
     """The whole decade in this process (the benchmark writes the years in parallel)."""
     spec = decade_spec(seed, years)
     manual: list[ManualRow] = []
