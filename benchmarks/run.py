@@ -112,6 +112,7 @@ class ChildRun:
     tree_peak_rss_mb: float | None  # peak of the summed RSS of the process tree (sampled)
     returncode: int
     stderr: str
+    hwm_mb: float | None = None  # the largest VmHWM of any one process of the tree (sampled)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -122,6 +123,7 @@ class ChildRun:
                 round(self.tree_peak_rss_mb, 1) if self.tree_peak_rss_mb is not None else None
             ),
             "returncode": self.returncode,
+            "hwm_mb": round(self.hwm_mb, 1) if self.hwm_mb is not None else None,
         }
 
 
@@ -136,7 +138,22 @@ def _children(pid: int) -> list[int]:
     return out
 
 
-def _tree_rss_bytes(root: int) -> int:
+def _hwm_kb(pid: int) -> int:
+    """VmHWM: the peak RSS of ``pid`` since its exec. Unlike ``ru_maxrss`` it does not carry the
+    RSS of the benchmark process it was forked from (Linux keeps the larger across exec)."""
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _tree_rss_bytes(root: int, hwm: list[int] | None = None) -> int:
+    """Summed RSS of ``root`` and its descendants; with ``hwm``, keep the largest VmHWM (KB)
+    of any one of them in ``hwm[0]``."""
     page = os.sysconf("SC_PAGE_SIZE")
     total = 0
     todo = [root]
@@ -151,6 +168,8 @@ def _tree_rss_bytes(root: int) -> int:
                 total += int(fh.read().split()[1]) * page
         except (OSError, ValueError, IndexError):
             continue
+        if hwm is not None:
+            hwm[0] = max(hwm[0], _hwm_kb(pid))
         todo.extend(_children(pid))
     return total
 
@@ -163,13 +182,14 @@ def run_child(
         t0 = time.perf_counter()
         proc = subprocess.Popen(list(cmd), env=env, stdout=subprocess.DEVNULL, stderr=err)
         peak = [0]
+        hwm = [0]
         stop = threading.Event()
         sampler = None
         if sample_rss and Path("/proc/self/statm").exists():
 
             def sample() -> None:
                 while not stop.is_set():
-                    peak[0] = max(peak[0], _tree_rss_bytes(proc.pid))
+                    peak[0] = max(peak[0], _tree_rss_bytes(proc.pid, hwm))
                     stop.wait(0.02)
 
             sampler = threading.Thread(target=sample, daemon=True)
@@ -196,6 +216,7 @@ def run_child(
         tree_peak_rss_mb=peak[0] / 2**20 if sampler is not None else None,
         returncode=proc.returncode,
         stderr=stderr,
+        hwm_mb=hwm[0] / 1024 if sampler is not None else None,
     )
 
 
