@@ -40,6 +40,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import decade  # benchmarks/decade.py, next to this script
+
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA_VERSION = 1
 DEFAULT_CACHE = Path(os.environ.get("CRAMPLOG_BENCH_CACHE", "/tmp/cramplog-bench"))
@@ -110,6 +112,7 @@ class ChildRun:
     tree_peak_rss_mb: float | None  # peak of the summed RSS of the process tree (sampled)
     returncode: int
     stderr: str
+    hwm_mb: float | None = None  # the largest VmHWM of any one process of the tree (sampled)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -120,6 +123,7 @@ class ChildRun:
                 round(self.tree_peak_rss_mb, 1) if self.tree_peak_rss_mb is not None else None
             ),
             "returncode": self.returncode,
+            "hwm_mb": round(self.hwm_mb, 1) if self.hwm_mb is not None else None,
         }
 
 
@@ -134,7 +138,22 @@ def _children(pid: int) -> list[int]:
     return out
 
 
-def _tree_rss_bytes(root: int) -> int:
+def _hwm_kb(pid: int) -> int:
+    """VmHWM: the peak RSS of ``pid`` since its exec. Unlike ``ru_maxrss`` it does not carry the
+    RSS of the benchmark process it was forked from (Linux keeps the larger across exec)."""
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _tree_rss_bytes(root: int, hwm: list[int] | None = None) -> int:
+    """Summed RSS of ``root`` and its descendants; with ``hwm``, keep the largest VmHWM (KB)
+    of any one of them in ``hwm[0]``."""
     page = os.sysconf("SC_PAGE_SIZE")
     total = 0
     todo = [root]
@@ -149,6 +168,8 @@ def _tree_rss_bytes(root: int) -> int:
                 total += int(fh.read().split()[1]) * page
         except (OSError, ValueError, IndexError):
             continue
+        if hwm is not None:
+            hwm[0] = max(hwm[0], _hwm_kb(pid))
         todo.extend(_children(pid))
     return total
 
@@ -161,13 +182,14 @@ def run_child(
         t0 = time.perf_counter()
         proc = subprocess.Popen(list(cmd), env=env, stdout=subprocess.DEVNULL, stderr=err)
         peak = [0]
+        hwm = [0]
         stop = threading.Event()
         sampler = None
         if sample_rss and Path("/proc/self/statm").exists():
 
             def sample() -> None:
                 while not stop.is_set():
-                    peak[0] = max(peak[0], _tree_rss_bytes(proc.pid))
+                    peak[0] = max(peak[0], _tree_rss_bytes(proc.pid, hwm))
                     stop.wait(0.02)
 
             sampler = threading.Thread(target=sample, daemon=True)
@@ -194,6 +216,7 @@ def run_child(
         tree_peak_rss_mb=peak[0] / 2**20 if sampler is not None else None,
         returncode=proc.returncode,
         stderr=stderr,
+        hwm_mb=hwm[0] / 1024 if sampler is not None else None,
     )
 
 
@@ -831,7 +854,46 @@ def print_table(doc: dict[str, Any]) -> None:
                      f"{_fmt(g['points'])} points, adapter ×{_fmt(g['adapter_speedup'], 1)})")  # fmt: skip
         lines.append(f"  TCX adapter       {_fmt(t['adapter_points_per_s']):>12}   "
                      f"({t['files']} files, {_fmt(t['points'])} points)")  # fmt: skip
+    lines.extend(decade.table_17(doc))
     print("\n".join(lines))
+
+
+def run_decade_parts(
+    a: argparse.Namespace,
+    doc: dict[str, Any],
+    results: dict[str, Any],
+    workdir: Path,
+    part: Callable[[str, Callable[[], None]], None],
+) -> None:
+    """Issue 17: the decade corpus cold and warm, the GPX layouts, the physical references."""
+    if {"decade", "layouts", "physical"} <= set(a.skip):
+        return
+    years = 0.3 if a.quick else 10.0
+    results["decade_years"] = years
+    folder = decade.ensure_decade(a.cache, a.seed, a.jobs, years)
+    doc["corpus"]["decade"] = corpus_stats(folder)
+
+    def env_for(db: Path) -> dict[str, str]:
+        env = _env(db, None)
+        env["CRAMPLOG_TODAY"] = decade.DECADE_TODAY
+        return env
+
+    def do_decade() -> None:
+        results["decade"] = decade.bench_decade(
+            folder, workdir, 1 if a.quick else (a.repeat or 3), a.warm_repeat or 3, run_child,
+            env_for, cramplog_cmd(),
+        )  # fmt: skip
+
+    def do_layouts() -> None:
+        results["gpx_layouts"] = decade.bench_layouts(folder, 3 if a.quick else 12,
+                                                      1 if a.quick else 5)  # fmt: skip
+
+    def do_physical() -> None:
+        results["physical"] = decade.bench_physical(folder, 1 if a.quick else 5)
+
+    part("decade", do_decade)
+    part("layouts", do_layouts)
+    part("physical", do_physical)
 
 
 # --------------------------------------------------------------------------- main
@@ -863,7 +925,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                     help="processes for generating corpora")  # fmt: skip
     ap.add_argument("--skip", action="append", default=[],
-                    choices=["help", "year", "reference", "dense", "squad", "profile", "realdata"],
+                    choices=["help", "year", "reference", "dense", "squad", "profile", "realdata",
+                             "decade", "layouts", "physical"],
                     help="leave a part out (repeatable)")  # fmt: skip
     return ap.parse_args(argv)
 
@@ -925,6 +988,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         doc["machine"]["loadavg_end"] = loadavg()
         doc["elapsed_s"] = round(time.perf_counter() - t_start, 1)
         doc["targets"] = evaluate(results)
+        doc["targets_17"] = decade.evaluate_17(results)
         if a.json:
             a.json.parent.mkdir(parents=True, exist_ok=True)
             a.json.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
@@ -1011,6 +1075,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
 
         part("realdata", do_realdata)
+        run_decade_parts(a, doc, results, workdir, part)
     save()
     print_table(doc)
     for stage, text in doc["profiles"].items():

@@ -85,3 +85,10 @@ def test_quick_benchmark_writes_its_json(tmp_path: Path) -> None:
         "dense_speedup",
     }
     assert all(t["measured"] is not None for t in doc["targets"])
+    # issue 17: the decade (0.3 years of it here), the GPX layouts, the physical references
+    assert {"decade", "gpx_layouts", "physical"} <= r.keys()
+    assert r["decade"]["report"]["bytes"] > 0
+    assert r["decade"]["warm_silent"] is True
+    assert set(r["gpx_layouts"]) == {"strava", "garmin", "apple", "pretty", "single"}
+    assert r["physical"]["expat_no_handlers"]["best_mb_per_s"] > 0
+    assert all(t["measured"] is not None for t in doc["targets_17"])

@@ -14,10 +14,12 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from cramplog.errors import CramplogError, InputError
+from cramplog.importer.feed import Feed
 from cramplog.importer.pool import ParsePool, parse_one, without_name
 from cramplog.ingest.walk import Entry, Problem, walk
 from cramplog.model import Activity, ParseResult, Profile
@@ -126,42 +128,25 @@ def _import_one(
         report.failed.append((p.display, p.message))
     report.files_seen += len(entries)
 
-    todo: list[tuple[Entry, bytes, str]] = []
-    cramp_entries: list[tuple[Entry, bytes, str]] = []
     # a goal's course file lives beside the activities but is not one (analysis reads it)
     courses = {g.course for g in prof.goals if g.course}
-    for e in entries:
-        if e._path is not None and os.path.abspath(e._path) in courses:
-            continue
-        if e.kind == "unknown":
-            report.skipped_unknown += 1
-            continue
-        if e.kind == "profile":
-            continue  # only the folder's own athlete.toml counts; handled above
-        try:
-            data = e.read()
-        except InputError as exc:
-            report.failed.append((e.display, str(exc).split(": ", 1)[-1]))
-            continue
-        if not data:
-            report.failed.append((e.display, "the file is empty"))
-            continue
-        sha = hashlib.sha256(data).hexdigest()
-        if sha in known:
-            report.known += 1
-            continue
-        known.add(sha)
-        (cramp_entries if e.kind == "cramps" else todo).append((e, data, sha))
+    entries = [e for e in entries if e._path is None or os.path.abspath(e._path) not in courses]
+    feed = Feed(known, store.file_stats(name), report.failed)
+    todo = feed.select(entries)
+    report.skipped_unknown += sum(e.kind == "unknown" for e in entries)
 
-    # Summary CSVs first: their fills (RPE, weather, title) apply to the files they name.
-    todo.sort(key=lambda t: (0 if t[0].name.lower().endswith(".csv") else 1, t[0].rel))
+    # Summary CSVs come first (Feed.select): their fills (RPE, weather, title) apply to the
+    # files they name.
     fills: dict[str, dict[str, Any]] = {}
     fill_origin: dict[str, tuple[Entry, str]] = {}
     present = {_fill_key(e.rel) for e in entries} | {_fill_key(e.name) for e in entries}
     done = 0
     total = len(todo)
-    fctx = _feature_context(prof) if todo else None  # nothing to parse: no numpy either
-    for entry, sha, result in _parse_all(todo, pool, fctx):
+    files = feed.read(todo)
+    first = next(files, None)  # read up to the first new file: none, no numpy either
+    fctx = _feature_context(prof) if first is not None else None
+    big = pool.wants(len(todo), sum(e.size for e in todo))
+    for entry, sha, result in _parse_all(chain([first] if first else [], files), big, pool, fctx):
         done += 1
         if progress is not None:
             progress(done, total)
@@ -202,9 +187,11 @@ def _import_one(
         if fctx is not None:
             _store_features(store, name, fctx, acts)
 
+    report.known += feed.n_known
     _store_orphan_rows(store, name, fills, fill_origin, present, tz, report, fctx)
-    for entry, data, sha in cramp_entries:
+    for entry, data, sha in feed.cramps:
         _import_cramps(store, name, entry, data, sha, tz, report)
+    store.set_file_stats(name, feed.stats)
 
 
 def _feature_context(profile: Profile) -> tuple[Profile, Any, str] | None:
@@ -330,15 +317,17 @@ def _apply_fill(act: Activity, fill: dict[str, Any]) -> None:
 
 
 def _parse_all(
-    todo: list[tuple[Entry, bytes, str]],
+    files: Iterable[tuple[Entry, bytes, str]],
+    big: bool,
     pool: ParsePool,
     fctx: tuple[Profile, Any, str] | None = None,
 ) -> Iterable[tuple[Entry, str, ParseResult | str]]:
-    """Parse in input order; in worker processes when the job is big enough to pay for them."""
-    if not pool.wants(len(todo), sum(len(d) for _, d, _ in todo)):
-        for entry, data, sha in todo:
+    """Parse in input order, each file read only when it is next (``Feed.read``); with
+    ``big``, in worker processes, a bounded number at a time."""
+    if not big:
+        for entry, data, sha in files:
             yield entry, sha, parse_one((entry.name, data, fctx))
         return
-    results = pool.map([(entry.name, data, fctx) for entry, data, _ in todo])
-    for (entry, _, sha), result in zip(todo, results, strict=True):
+    items = (((entry, sha), (entry.name, data, fctx)) for entry, data, sha in files)
+    for (entry, sha), result in pool.imap(items):
         yield entry, sha, result

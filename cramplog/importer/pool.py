@@ -9,11 +9,19 @@ bytes and a few numbers instead of the arrays. Small jobs never start a pool.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from typing import Any
+from collections import deque
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from cramplog.errors import CramplogError
 from cramplog.model import ParseResult, Profile
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+# Files per worker submitted ahead of the one being stored: enough to keep the workers busy
+# while the main process stores, few enough that memory does not grow with the history.
+AHEAD = 4
 
 # Below these, parsing in the main process beats starting a worker pool.
 POOL_MIN_FILES = 4
@@ -21,6 +29,7 @@ POOL_MIN_BYTES = 1_000_000
 
 # What a worker gets for one file: its name, its bytes, and the feature context (or None).
 ParseItem = tuple[str, bytes, "tuple[Profile, Any, str] | None"]
+T = TypeVar("T")
 
 
 def parse_one(item: ParseItem) -> ParseResult | str:
@@ -84,16 +93,25 @@ class ParsePool:
         """Whether a job this size is worth sending to worker processes."""
         return self.workers > 1 and n_files >= POOL_MIN_FILES and n_bytes >= POOL_MIN_BYTES
 
-    def map(self, items: list[ParseItem]) -> Iterator[ParseResult | str]:
-        """Parse ``(name, data, feature context)`` items in worker processes; results in
-        input order."""
+    def imap(self, items: Iterable[tuple[T, ParseItem]]) -> Iterator[tuple[T, ParseResult | str]]:
+        """Parse ``(tag, (name, data, feature context))`` items in worker processes; results
+        in input order, each with its tag. At most ``AHEAD`` files per worker are in flight:
+        ``items`` is drawn lazily, so a history of any length holds a bounded number of files
+        and parsed results in memory (an executor's ``map`` would submit them all at once)."""
         if self._executor is None:
             from concurrent.futures import ProcessPoolExecutor
 
             _preload_parsers()
             self._executor = ProcessPoolExecutor(max_workers=self.workers)
-        chunk = max(1, len(items) // (self.workers * 8))
-        return iter(self._executor.map(parse_one, items, chunksize=chunk))
+        pending: deque[tuple[T, Future[ParseResult | str]]] = deque()
+        for tag, item in items:
+            pending.append((tag, self._executor.submit(parse_one, item)))
+            if len(pending) >= self.workers * AHEAD:
+                tag0, fut = pending.popleft()
+                yield tag0, fut.result()
+        while pending:
+            tag0, fut = pending.popleft()
+            yield tag0, fut.result()
 
 
 def _preload_parsers() -> None:

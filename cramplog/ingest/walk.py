@@ -39,6 +39,7 @@ class Entry:
     size: int
     _path: Path | None = None
     _data: bytes | None = None
+    stat: os.stat_result | None = None  # of a file on disk, as the walk found it
 
     def read(self) -> bytes:
         if self._data is not None:
@@ -78,14 +79,16 @@ def walk(path: Path, problems: list[Problem]) -> Iterator[Entry]:
 
 
 def _walk_dir(root: Path, problems: list[Problem]) -> Iterator[Entry]:
-    for dirpath, dirnames, filenames in os.walk(root, onerror=None, followlinks=False):
+    top = str(root)
+    for dirpath, dirnames, filenames in os.walk(top, onerror=None, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        sub = os.path.relpath(dirpath, top)
+        prefix = "" if sub == "." else sub.replace(os.sep, "/") + "/"
         for fn in sorted(filenames):
             if fn.startswith("."):
                 continue
-            p = Path(dirpath) / fn
-            rel = p.relative_to(root).as_posix()
-            yield from _entries_for_file(p, rel, str(p), problems)
+            full = os.path.join(dirpath, fn)  # strings: a decade has thousands of files
+            yield from _entries_for_file(Path(full), prefix + fn, full, problems)
 
 
 def _entries_for_file(p: Path, rel: str, display: str, problems: list[Problem]) -> Iterator[Entry]:
@@ -93,11 +96,13 @@ def _entries_for_file(p: Path, rel: str, display: str, problems: list[Problem]) 
         yield from _walk_zip(p, display, problems, depth=1)
         return
     try:
-        size = p.stat().st_size
+        st = os.stat(p)
     except OSError as exc:
         problems.append(Problem(display, f"cannot read it ({exc.strerror or exc})"))
         return
-    yield Entry(display=display, name=p.name, rel=rel, kind=classify(p.name), size=size, _path=p)
+    name = p.name
+    yield Entry(display=display, name=name, rel=rel, kind=classify(name), size=st.st_size,
+                _path=p, stat=st)  # fmt: skip
 
 
 def _walk_zip(

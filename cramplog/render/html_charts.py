@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from cramplog.analysis.weekly import CrampMark, finite, report_features, weekly_totals
 from cramplog.render.html_cells import evidence_text, figure, fmt_value, legend, sorted_findings
+from cramplog.render.html_sections import shown_findings
 from cramplog.render.svg_rule_charts import TimelinePoint, timeline_chart
 from cramplog.render.svg_time_chart import Band, Bars, Dots, Line, time_chart
 
@@ -186,16 +187,7 @@ def athlete_charts(
         "Acclimation is an estimate: +10 % per heat session, −2.5 % a day.",
     )  # fmt: skip
     rules = sorted({(f.rule, f.name) for f in findings})
-    points = [
-        TimelinePoint(
-            f.date,
-            f.rule,
-            f.severity,
-            f"{f.date.isoformat()} {f.rule} {f.severity}: {f.message}\n{evidence_text(f.evidence)}",
-            f"{anchor}-f{i}",
-        )
-        for i, f in enumerate(sorted_findings(findings))
-    ]
+    points = timeline_points(findings, anchor)
     add(
         "findings",
         "Findings timeline",
@@ -211,3 +203,47 @@ def athlete_charts(
         "; ".join(f"{r}: {n.replace('_', ' ')}" for r, n in rules),
     )
     return out, ids
+
+
+# Findings on the timeline one by one up to this many; more (a decade has thousands, each
+# with its evidence as hover text: 1 MB of the report) are drawn one mark per rule and week.
+TIMELINE_MAX_POINTS = 300
+_SEV_RANK = {"info": 0, "caution": 1, "warning": 2}
+
+
+def timeline_points(findings: Sequence[Any], anchor: str) -> list[TimelinePoint]:
+    """The marks of the findings timeline, linking to the table rows the table shows."""
+    ordered = sorted_findings(findings)
+    shown = shown_findings(ordered)
+    if len(ordered) <= TIMELINE_MAX_POINTS:
+        return [
+            TimelinePoint(
+                f.date,
+                f.rule,
+                f.severity,
+                f"{f.date.isoformat()} {f.rule} {f.severity}: {f.message}\n"
+                f"{evidence_text(f.evidence)}",
+                f"{anchor}-f{i}" if i in shown else None,
+            )
+            for i, f in enumerate(ordered)
+        ]
+    groups: dict[tuple[str, date], list[int]] = {}
+    for i, f in enumerate(ordered):
+        monday = date.fromordinal(f.date.toordinal() - f.date.weekday())
+        groups.setdefault((f.rule, monday), []).append(i)
+    out = []
+    for (rule, monday), idx in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        worst = max(idx, key=lambda i: _SEV_RANK.get(ordered[i].severity, 0))
+        f = ordered[worst]
+        linked = next((i for i in idx if i in shown), None)
+        out.append(
+            TimelinePoint(
+                monday,
+                rule,
+                f.severity,
+                f"week of {monday.isoformat()}: {rule} {len(idx)} finding(s), worst "
+                f"{f.severity}: {f.message}",
+                f"{anchor}-f{linked}" if linked is not None else None,
+            )
+        )
+    return out

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from cramplog.analysis.weekly import CrampMark, finite, report_features
 from cramplog.render.html_cells import (
+    SEVERITY_ORDER,
     badge,
     evidence_dl,
     evidence_text,
@@ -24,7 +25,52 @@ if TYPE_CHECKING:
     from cramplog.analysis.athlete import AthleteAnalysis
 
 CONTEXT_WINDOWS = ("in_session", "days_0_7", "days_8_42")
+# Rows of the findings table at most: a decade has thousands of findings, and the table with
+# its evidence is most of the report's bytes; the timeline chart still shows every finding.
+FINDINGS_TABLE_MAX = 200
 HEAT_SESSIONS_NEEDED = 5.0  # CR07's default: 5 heat sessions in 14 days
+
+
+def shown_episodes(episodes: list[Any], limit: int = FINDINGS_TABLE_MAX) -> set[int]:
+    """Indexes (into ``episodes``) of the rows the HTML table shows: all when there are at most
+    ``limit``; else the most severe first and, within a severity, the most recent."""
+    if len(episodes) <= limit:
+        return set(range(len(episodes)))
+
+    def key(i: int) -> tuple[int, int]:  # most severe first; within one, the latest first
+        return (-SEVERITY_ORDER.get(episodes[i].severity, 0), -episodes[i].end.toordinal())
+
+    return set(sorted(range(len(episodes)), key=key)[:limit])
+
+
+def shown_findings(findings: list[Any], limit: int = FINDINGS_TABLE_MAX) -> set[int]:
+    """Indexes (into ``findings``, sorted as the table sorts them) of the findings whose
+    episode the HTML table shows: where the timeline's marks may link."""
+    from cramplog.analysis.episodes import group_episodes
+
+    episodes = group_episodes(findings)
+    kept = [e for j, e in enumerate(episodes) if j in shown_episodes(episodes, limit)]
+    return {
+        i
+        for i, f in enumerate(findings)
+        if any(e.rule == f.rule and e.start <= f.date <= e.end for e in kept)
+    }
+
+
+def _left_out_note(episodes: list[Any], shown: set[int]) -> str:
+    left = [e for i, e in enumerate(episodes) if i not in shown]
+    by_rule: dict[str, int] = {}
+    for e in left:
+        by_rule[e.rule] = by_rule.get(e.rule, 0) + 1
+    rules = ", ".join(f"{r} × {n:,}" for r, n in sorted(by_rule.items()))
+    first, last = min(e.start for e in left), max(e.end for e in left)
+    return (
+        f'<p class="muted">This table shows {len(shown):,} of {len(episodes):,} episodes: '
+        f"the most severe, and the most recent of each severity. Left out: {len(left):,} "
+        f"({esc(rules)}), dated {first.isoformat()} to {last.isoformat()}; all are in the "
+        "findings timeline above and in <code>cramplog analyze --all</code> or "
+        "<code>--format csv</code>.</p>"
+    )
 
 
 def findings_table(report: AthleteAnalysis, anchor: str, findings: list[Any]) -> str:
@@ -38,7 +84,11 @@ def findings_table(report: AthleteAnalysis, anchor: str, findings: list[Any]) ->
         return '<p class="muted">No findings in this period.</p>'
     by_id = {f.activity_id: f for f in report_features(report) if f.activity_id is not None}
     rows = []
-    for j, e in enumerate(group_episodes(findings)):
+    episodes = group_episodes(findings)
+    keep = shown_episodes(episodes)
+    for j, e in enumerate(episodes):
+        if j not in keep:
+            continue
         marks = "".join(
             f'<span id="{esc(anchor)}-f{i}"></span>'
             for i, f in enumerate(findings)
@@ -61,7 +111,8 @@ def findings_table(report: AthleteAnalysis, anchor: str, findings: list[Any]) ->
             )
             + f"</td><td>{evidence_dl(e.evidence)}</td></tr>"
         )
-    return (
+    note = _left_out_note(episodes, keep) if len(keep) < len(episodes) else ""
+    return note + (
         '<table class="findings"><thead><tr><th>days</th><th>rule</th><th>peak severity</th>'
         "<th>evidence grade</th><th>what (at its peak)</th><th>numbers</th></tr></thead><tbody>"
         + "".join(rows)

@@ -67,21 +67,40 @@ class DateScale:
         return (self.x1 - self.x0) / self.days
 
     def ticks(self) -> list[tuple[date, str]]:
-        out: list[tuple[date, str]] = []
-        if self.days > 75:
-            d = date(self.first.year, self.first.month, 1)
+        """Date ticks and labels at a step picked from the span: weeks up to ~10 weeks, then
+        the smallest of 1, 3, 6, 12, 24 or 60 months that keeps the labels ``TICK_PX`` apart
+        (a decade gets one label a year, not 120 that run into each other)."""
+        if self.days <= 75:
+            d = self.first + timedelta(days=(7 - self.first.weekday()) % 7)
+            out: list[tuple[date, str]] = []
             while d <= self.last:
-                if d >= self.first:
-                    out.append(
-                        (d, d.strftime("%b %Y") if d.month == 1 or not out else d.strftime("%b"))
-                    )
-                d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+                out.append((d, d.strftime("%d %b")))
+                d += timedelta(days=7)
             return out
-        d = self.first + timedelta(days=(7 - self.first.weekday()) % 7)
-        while d <= self.last:
-            out.append((d, d.strftime("%d %b")))
-            d += timedelta(days=7)
-        return out
+        fits = max(2, int((self.x1 - self.x0) // TICK_PX))
+        months = next((m for m in TICK_MONTHS if self.days / (365.25 / 12) / m <= fits), 120)
+        return month_ticks(self.first, self.last, months)
+
+
+TICK_PX = 56  # the width a "Sep 2027" label needs, with a gap
+TICK_MONTHS = (1, 3, 6, 12, 24, 60)
+
+
+def month_ticks(first: date, last: date, months: int) -> list[tuple[date, str]]:
+    """First days of months in [first, last] whose month index is a multiple of ``months``
+    (quarters start in January, April, ...; years step on years divisible by the step)."""
+    out: list[tuple[date, str]] = []
+    d = date(first.year, first.month, 1)
+    while d <= last:
+        index = d.year * 12 + d.month - 1
+        if d >= first and index % months == 0:
+            if months >= 12:
+                label = d.strftime("%Y")
+            else:
+                label = d.strftime("%b %Y") if d.month == 1 or not out else d.strftime("%b")
+            out.append((d, label))
+        d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    return out
 
 
 @dataclass

@@ -74,6 +74,23 @@ class Band:
 
 
 Layer = Line | Bars | Dots
+# Bars narrower than this (a decade of days is 0.2 px a day) cannot be hovered: they are
+# drawn as one path with one title instead of a rect and a title each (300 KB a chart).
+HOVER_MIN_PX = 2.0
+
+
+def _bar_path(scale: DateScale, yscale: YScale, layer: Bars, w: float, base: float) -> str:
+    d = []
+    for day, v in zip(layer.days, layer.values, strict=False):
+        val = finite(v)
+        if val is None or val == 0.0:
+            continue
+        yv = yscale.y(val)
+        d.append(
+            f"M{num(scale.x(day))} {num(min(yv, base))}h{num(w)}v{num(max(abs(base - yv), 0.5))}h-{num(w)}z"
+        )
+    title = f"{layer.name}: {len(d)} bars, too narrow to point at over this span"
+    return f'<path d="{"".join(d)}"><title>{esc(title)}</title></path></g>'
 
 
 def _line_path(scale: DateScale, ys: YScale, days: Sequence[date], values: Sequence[Number]) -> str:
@@ -185,6 +202,9 @@ def time_chart(
                 0.6, scale.day_width() * layer.span_days - (1.5 if layer.span_days > 1 else 0.2)
             )
             base = yscale.y(max(yscale.lo, 0.0))
+            if scale.day_width() * layer.span_days < HOVER_MIN_PX:
+                out.append(_bar_path(scale, yscale, layer, w, base))
+                continue
             for i, (d, v) in enumerate(zip(layer.days, layer.values, strict=False)):
                 val = finite(v)
                 if val is None or val == 0.0:

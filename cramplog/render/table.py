@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from cramplog.analysis.team import TeamRow
 
 DEFAULT_WIDTH = 100
+# Rows of the findings table at most: a decade has thousands of findings, which no one reads
 SEVERITY_STYLE = {"warning": "bold red", "caution": "yellow", "info": "cyan"}
 # The team summary: under NARROW columns the trend and goal columns are left out.
 NARROW = 90

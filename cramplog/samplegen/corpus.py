@@ -143,10 +143,13 @@ EVERY_SECOND_S = (1,)
 
 
 def corpus_specs(
-    athletes: int, years: float, seed: int = 0, recording_s: tuple[int, ...] = SMART_RECORDING_S
+    athletes: int,
+    years: float,
+    seed: int = 0,
+    recording_s: tuple[int, ...] = SMART_RECORDING_S,
+    start: date = date(2025, 1, 6),
 ) -> list[AthleteSpec]:
     specs = []
-    start = date(2025, 1, 6)
     days = max(int(round(years * 365)), 7)
     for a in range(athletes):
         rng = np.random.default_rng([seed, a, 77])

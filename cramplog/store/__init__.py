@@ -18,6 +18,7 @@ from cramplog.store.activities import (
 )
 from cramplog.store.base import default_db_path
 from cramplog.store.cramps import CrampQueries
+from cramplog.store.filestats import FileStatQueries
 from cramplog.store.outcomes import OutcomeInputs, OutcomeQueries
 from cramplog.store.profiles import ProfileQueries, profile_from_json, profile_to_json
 from cramplog.store.schema import SCHEMA_VERSION
@@ -35,7 +36,7 @@ __all__ = [
 ]
 
 
-class Store(ActivityQueries, CrampQueries, ProfileQueries, OutcomeQueries):
+class Store(ActivityQueries, CrampQueries, ProfileQueries, OutcomeQueries, FileStatQueries):
     """A cramplog store at ``path`` (created on first use); use it as a context manager."""
 
     def __enter__(self) -> Store:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # One cached analysis outcome per athlete (see store/outcomes.py): the key it was computed
 # under and the zlib-compressed JSON of the outcome.
@@ -13,10 +13,24 @@ OUTCOMES_TABLE = """CREATE TABLE IF NOT EXISTS outcomes (
     written_at TEXT NOT NULL
 )"""
 
+# What a file looked like on disk when it was last read (store/filestats.py): a warm run
+# trusts an unchanged (size, mtime, ctime, inode) and neither reads nor hashes the file.
+FILE_STATS_TABLE = """CREATE TABLE IF NOT EXISTS file_stats (
+    athlete_id INTEGER NOT NULL REFERENCES athletes(id),
+    path TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    ctime_ns INTEGER NOT NULL,
+    inode INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    PRIMARY KEY (athlete_id, path)
+)"""
+
 # Steps that bring an older store up to date, by the version they upgrade from.
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: ("ALTER TABLE cramps ADD COLUMN source TEXT",),  # which cramps.csv an event came from
     2: (OUTCOMES_TABLE,),  # the cached analysis outcome per athlete
+    3: (FILE_STATS_TABLE,),  # how each file looked when read: warm runs skip reading it
 }
 
 SCHEMA = """
@@ -74,3 +88,4 @@ CREATE TABLE IF NOT EXISTS cramps (
 """
 
 SCHEMA += OUTCOMES_TABLE + ";\n"
+SCHEMA += FILE_STATS_TABLE + ";\n"
