@@ -9,8 +9,10 @@ traceback instead of its one line.
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import typer
 
@@ -22,6 +24,7 @@ from cramplog.cli import (
     import_cmd,
     profile_cmd,
     report_cmd,
+    store_cmd,
 )
 from cramplog.cli.exit_status import ExitStatus
 
@@ -65,7 +68,15 @@ def _root(
     _show["traceback"] = traceback or _show["traceback"]
 
 
-for _module in (import_cmd, activities_cmd, cramp_cmd, profile_cmd, analyze_cmd, report_cmd):
+for _module in (
+    import_cmd,
+    activities_cmd,
+    cramp_cmd,
+    profile_cmd,
+    analyze_cmd,
+    report_cmd,
+    store_cmd,
+):
     _module.register(app)
 
 
@@ -100,6 +111,17 @@ def run(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("cramplog: interrupted\n")
         return ExitStatus.INTERRUPTED
+    except sqlite3.DatabaseError as exc:
+        # a damaged page met half-way through a command (opening the store checks only the
+        # schema): the same one line as a store that cannot be opened
+        from cramplog.cli.common import opened_store_path
+        from cramplog.store.base import damaged_message
+
+        if _show["traceback"]:
+            raise
+        path = opened_store_path() or Path("the store")
+        sys.stderr.write(f"cramplog: error: {damaged_message(path, exc)}\n")
+        return ExitStatus.ERROR
     except BrokenPipeError:
         return ExitStatus.OK
     # anything else is a bug: it propagates with its full traceback (exit 1 from Python)
