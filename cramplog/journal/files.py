@@ -108,19 +108,25 @@ def _fsync_dir(folder: Path) -> None:
 
 def cramps_csv_text(events: list[CrampEvent]) -> str:
     """``events`` as cramps.csv text, oldest first; ``parse_cramps_csv`` reads every field
-    back equal (a note that starts like a formula gets the quote the reader takes off)."""
+    back equal: a note that starts like a formula gets the quote the reader takes off, and a
+    cell with a separator, a quote or a line break (a lone CR too) is quoted."""
     from cramplog.journal.cramps import CSV_COLUMNS, when_text
 
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    lines = [",".join(CSV_COLUMNS)]
     for ev in sorted(events, key=lambda e: (e.when, e.muscle)):
         notes = ev.notes or ""
-        if notes.startswith(_FORMULA) or (notes[:1] == "'" and notes[1:2] in _FORMULA):
+        if notes.lstrip("'")[:1] in _FORMULA and notes.lstrip("'"):
             notes = "'" + notes
         sev = "" if ev.severity is None else str(ev.severity)
-        writer.writerow([when_text(ev), ev.muscle, ev.side or "", sev, ev.timing or "", notes])
-    return buf.getvalue()
+        row = [when_text(ev), ev.muscle, ev.side or "", sev, ev.timing or "", notes]
+        lines.append(",".join(map(_csv_cell, row)))
+    return "\n".join(lines) + "\n"
+
+
+def _csv_cell(text: str) -> str:
+    if any(c in text for c in ',"\r\n') or text != text.strip():
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def read_cramps_csv(
@@ -134,16 +140,15 @@ def read_cramps_csv(
     events, warnings = parse_cramps_csv(data, name, tz, now=_FAR_FUTURE, skip_bad_rows=salvage)
     zones = _written_zones(data)
     for ev in events:
-        if not ev.date_only:
-            zone = zones.get(ev.when.astimezone(timezone.utc))
-            if zone is not None:
-                ev.when = ev.when.astimezone(zone)
+        found = zones.get(ev.when.astimezone(timezone.utc))
+        if not ev.date_only and found:
+            ev.when = ev.when.astimezone(found.pop(0))
     return events, warnings
 
 
-def _written_zones(data: bytes) -> dict[datetime, tzinfo]:
-    """UTC instant → the offset a row's ``when`` was written with."""
-    out: dict[datetime, tzinfo] = {}
+def _written_zones(data: bytes) -> dict[datetime, list[tzinfo]]:
+    """UTC instant → the offsets the rows at that instant were written with, in row order."""
+    out: dict[datetime, list[tzinfo]] = {}
     try:
         rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     except (UnicodeDecodeError, csv.Error):
@@ -160,7 +165,8 @@ def _written_zones(data: bytes) -> dict[datetime, tzinfo]:
         except (IndexError, ValueError):
             continue
         if dt.tzinfo is not None:
-            out[dt.astimezone(timezone.utc).replace(second=0, microsecond=0)] = dt.tzinfo
+            key = dt.astimezone(timezone.utc).replace(second=0, microsecond=0)
+            out.setdefault(key, []).append(dt.tzinfo)
     return out
 
 
