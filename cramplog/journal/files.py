@@ -307,15 +307,16 @@ class Journal:
             entry.problems.append(f"{folder / IMPORTS_FILE}: {_reason(exc)}")
         return entry
 
-    # writing (atomic; OSError when the disk refuses)
+    # writing (atomic; OSError when the disk refuses). The store writes under its write
+    # lock, one writer at a time, so a temp file found here was left by a killed process.
 
     def write_profile(self, profile: Profile) -> None:
         data = profile_toml_text(profile).encode("utf-8")
-        write_atomic(self.folder(profile.name) / PROFILE_FILE, data)
+        _write(self.folder(profile.name) / PROFILE_FILE, data)
 
     def write_cramps(self, athlete: str, events: list[CrampEvent]) -> None:
         data = cramps_csv_text(events).encode("utf-8")
-        write_atomic(self.folder(athlete) / CRAMPS_FILE, data)
+        _write(self.folder(athlete) / CRAMPS_FILE, data)
 
     def add_imports(self, athlete: str, paths: list[str]) -> bool:
         """Add ``paths`` to the athlete's imports.txt (each once); False when all were there."""
@@ -325,8 +326,16 @@ class Journal:
         if not new and path.is_file():
             return False
         text = "# cramplog journal: folders and files imported for this athlete\n"
-        write_atomic(path, (text + "".join(f"{p}\n" for p in known + new)).encode("utf-8"))
+        _write(path, (text + "".join(f"{p}\n" for p in known + new)).encode("utf-8"))
         return True
+
+
+def _write(path: Path, data: bytes) -> None:
+    """``write_atomic``, after removing the temp files a killed writer left for ``path``."""
+    if path.parent.is_dir():
+        for stale in path.parent.glob(f".{path.name}.*.tmp"):
+            stale.unlink(missing_ok=True)
+    write_atomic(path, data)
 
 
 def _read_imports(path: Path) -> list[str]:
