@@ -135,13 +135,14 @@ def _check_journal(conn: sqlite3.Connection, path: Path, out: CheckOutcome) -> N
             out.problems.append(
                 f"athlete {name!r}: the profile differs from {toml} "
                 f"({_profile_diff(profile, entry.profile)}); run 'cramplog profile import "
-                f"{toml}' to keep the journal's, or 'cramplog store journal' to keep the store's"
+                f"{_arg(str(toml))}' to keep the journal's, or 'cramplog store journal' to keep "
+                "the store's"
             )
         only_store, only_journal, changed = _cramp_diff(cramps, entry.cramps)
         if only_journal:
             out.problems.append(
                 f"athlete {name!r}: {only_journal} cramp(s) in {csv_path} are not in the "
-                f"store; run 'cramplog cramp import {csv_path} --athlete {name!r}'"
+                f"store; run 'cramplog cramp import {_arg(str(csv_path))} --athlete {_arg(name)}'"
             )
         if only_store or changed:
             out.problems.append(
@@ -155,6 +156,17 @@ def _check_journal(conn: sqlite3.Connection, path: Path, out: CheckOutcome) -> N
                 f"athlete {entry.name!r} is in the journal ({folder}) but not in the store; "
                 f"{REBUILD}"
             )
+
+
+def _arg(text: str) -> str:
+    """``text`` as one shell word (double-quoted when it needs to be)."""
+    if text and all(c.isalnum() or c in "/._-+:@%" for c in text):
+        return text
+    return (
+        '"'
+        + text.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$").replace("`", "\\`")
+        + '"'
+    )
 
 
 def _fields(ev: CrampEvent) -> tuple[object, ...]:
