@@ -147,7 +147,7 @@ def _import_all(store: Store, targets: list[tuple[Path, str | None]], out: Rebui
 
 
 def _apply_entry(store: Store, e: JournalEntry, out: RebuildOutcome) -> None:
-    from cramplog.journal.cramps import same_event
+    from cramplog.store.journaled import event_key
 
     rec = out.athlete(e.name)
     if e.profile is not None:
@@ -156,8 +156,8 @@ def _apply_entry(store: Store, e: JournalEntry, out: RebuildOutcome) -> None:
     else:
         store.athlete_id(e.name)
     if e.cramps:
-        have = store.cramps(e.name)
-        new = [ev for ev in e.cramps if not any(same_event(ev, h) for h in have)]
+        have = {event_key(h) for h in store.cramps(e.name)}
+        new = [ev for ev in e.cramps if event_key(ev) not in have]
         if new:
             rec.cramps_from_journal = store.add_cramps(e.name, new)[0]
     rec.paths += [p for p in e.imports if p not in rec.paths]

@@ -15,6 +15,7 @@ athlete's whole record. A store that is gone while its journal is still there is
 from __future__ import annotations
 
 import sqlite3
+from datetime import timezone
 from pathlib import Path
 
 from cramplog.errors import CramplogError, InputError, StoreError
@@ -55,16 +56,16 @@ class JournalQueries(CrampQueries, ProfileQueries):
     def _journal_cramps(self, aid: int, added: list[CrampEvent], removed: list[CrampEvent]) -> None:
         if self.journal is None:
             return
-        from cramplog.journal.cramps import same_event
-
         name, profile = self._athlete_row(aid)
         with self._journal_errors():
             if not self.journal.has(name):
                 self._write_whole(aid, name, profile)
                 return
             events = self.journal.read_cramps(name, profile.tzinfo())
-            kept = [ev for ev in events if not any(same_event(ev, r) for r in removed)]
-            kept += [ev for ev in added if not any(same_event(ev, k) for k in kept)]
+            gone = {event_key(r) for r in removed}
+            kept = [ev for ev in events if event_key(ev) not in gone]
+            have = {event_key(ev) for ev in kept}
+            kept += [ev for ev in added if event_key(ev) not in have]
             self.journal.write_cramps(name, kept)
 
     def _journal_profile(self, profile: Profile) -> None:
@@ -95,15 +96,14 @@ class JournalQueries(CrampQueries, ProfileQueries):
         holds that the store lacks (``store rebuild`` ends with this)."""
         if self.journal is None:
             return
-        from cramplog.journal.cramps import same_event
-
         aid = self.athlete_id(athlete)
         assert aid is not None
         with self.transaction(), self._journal_errors():
             name, profile = self._athlete_row(aid)
             old = self.journal.read_cramps(name, profile.tzinfo()) if self.journal.has(name) else []
             events = self._stored_cramps(aid, name)
-            events += [ev for ev in old if not any(same_event(ev, s) for s in events)]
+            have = {event_key(ev) for ev in events}
+            events += [ev for ev in old if event_key(ev) not in have]
             self.journal.write_profile(profile)
             self.journal.write_cramps(name, events)
             self.journal.add_imports(name, imports)
@@ -149,6 +149,14 @@ class JournalQueries(CrampQueries, ProfileQueries):
     def _journal_errors(self) -> _JournalErrors:
         assert self.journal is not None
         return _JournalErrors(self.journal.root)
+
+
+def event_key(ev: CrampEvent) -> tuple[object, ...]:
+    """Which cramp an event is, as ``journal.cramps.same_event`` decides it (times are kept to
+    the minute): the muscle and the instant, or the local day of a date-only event."""
+    if ev.date_only:
+        return (ev.muscle, True, ev.when.date())
+    return (ev.muscle, False, ev.when.astimezone(timezone.utc).replace(second=0, microsecond=0))
 
 
 class _JournalErrors:
