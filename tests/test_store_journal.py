@@ -278,3 +278,31 @@ def test_a_deleted_store_with_a_journal_is_refused_not_started_afresh(
         assert err.count("\n") == 1 and "cramplog store rebuild" in err
     assert not db_path.exists()
     assert {p: p.read_bytes() for p in journal} == journal
+
+
+def test_a_full_store_file_refuses_in_one_line_and_the_journal_keeps_still(
+    cli: CliCall, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's own "database or disk is full" (the store may grow by no page)."""
+    want = type_everything(cli, tmp_path)
+    folder = journal_folder(db_path)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    real = sqlite3.connect
+
+    def capped(*args: object, **kwargs: object) -> sqlite3.Connection:
+        con = real(*args, **kwargs)  # type: ignore[arg-type]
+        pages = con.execute("PRAGMA page_count").fetchone()[0]
+        con.execute(f"PRAGMA max_page_count = {max(pages, 1)}")
+        return con
+
+    rows = "".join(f"2026-04-{d:02d} 07:{m:02d},calf,,,,{'x' * 200}\n" for d in range(1, 29)
+                   for m in range(60))  # fmt: skip
+    big = tmp_path / "big.csv"
+    big.write_text("when,muscle,side,severity,timing,notes\n" + rows, encoding="utf-8")
+    with monkeypatch.context() as m:
+        m.setattr(sqlite3, "connect", capped)
+        err = cli("cramp", "import", str(big), code=2).err
+    assert err.count("\n") == 1 and "full" in err and "nothing was stored" in err
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert store_cramps(db_path) == want
+    cli("store", "check")

@@ -82,8 +82,10 @@ for _module in (
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI with ``argv`` and return the exit code (no ``sys.exit``): tests use this."""
+    from cramplog.cli.common import forget_store_path
     from cramplog.errors import CramplogError
 
+    forget_store_path()
     args = list(sys.argv[1:] if argv is None else argv)
     _show["traceback"] = os.environ.get("CRAMPLOG_TRACEBACK", "") not in ("", "0")
     try:

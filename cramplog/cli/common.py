@@ -75,6 +75,10 @@ def note_store_path(path: Path) -> None:
     _opened[:] = [path]
 
 
+def forget_store_path() -> None:
+    _opened.clear()
+
+
 def opened_store_path() -> Path | None:
     return _opened[0] if _opened else None
 
