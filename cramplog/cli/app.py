@@ -117,9 +117,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         # a damaged page met half-way through a command (opening the store checks only the
         # schema): the same one line as a store that cannot be opened
         from cramplog.cli.common import opened_store_path
-        from cramplog.store.base import damaged_message
+        from cramplog.store.base import damaged_message, is_damage
 
-        if _show["traceback"]:
+        if _show["traceback"] or not is_damage(exc):
             raise
         path = opened_store_path() or Path("the store")
         sys.stderr.write(f"cramplog: error: {damaged_message(path, exc)}\n")

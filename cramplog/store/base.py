@@ -19,6 +19,12 @@ if TYPE_CHECKING:
 REBUILD_HINT = "run 'cramplog store rebuild' to rebuild it from its journal"
 
 
+def is_damage(exc: BaseException) -> bool:
+    """Whether an exception is SQLite telling about the file (damaged, read-only, full,
+    locked) rather than about a statement (a constraint, a misuse: a bug, not the disk)."""
+    return type(exc) in (sqlite3.DatabaseError, sqlite3.OperationalError)
+
+
 def damaged_message(path: Path, exc: BaseException) -> str:
     """One line for an SQLite error on the store at ``path``: what is wrong, what to run."""
     text = str(exc)
@@ -167,7 +173,7 @@ class StoreBase:
                 self.conn.execute("ROLLBACK")
             except sqlite3.Error:
                 pass  # SQLite already rolled back (e.g. the disk was full)
-            if isinstance(exc, sqlite3.DatabaseError):
+            if is_damage(exc):
                 raise StoreError(damaged_message(self.path, exc)) from None
             raise
         else:
