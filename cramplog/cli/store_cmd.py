@@ -81,7 +81,9 @@ def rebuild_command(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Export folders to import (default: the journal's).", show_default=False
+            metavar="FOLDER",
+            help="Export folders to import (default: the journal's).",
+            show_default=False,
         ),
     ] = None,
     db: DbOpt = None,
