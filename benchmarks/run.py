@@ -395,6 +395,8 @@ def bench_year(
         db = workdir / f"year-{i}.sqlite"
         for suffix in ("", "-wal", "-shm"):
             Path(str(db) + suffix).unlink(missing_ok=True)
+        # a fresh store: its journal goes too (a store gone with its journal left is refused)
+        shutil.rmtree(str(db) + ".journal", ignore_errors=True)
         env = _env(db, today)
         cmd = [*cramplog_cmd(), "analyze", str(folder)]
         cold = run_child(cmd, env)

@@ -38,9 +38,11 @@ def stored(tmp_path: Path) -> Path:
 
 
 def _state(db: Path) -> list[tuple[str, str, int]]:
-    """(name, sha256, mtime_ns) of the store and its WAL companions."""
+    """(name, sha256, mtime_ns) of the store, its WAL companions and its journal's files."""
     out = []
-    for p in sorted(db.parent.glob(db.name + "*")):
+    for p in sorted(db.parent.glob(db.name + "*")) + sorted(db.parent.rglob("*.journal/*/*")):
+        if p.is_dir():
+            continue
         if p.name.endswith("-shm"):
             continue  # SQLite's shared-memory index: touched by readers too
         out.append((p.name, hashlib.sha256(p.read_bytes()).hexdigest(), os.stat(p).st_mtime_ns))

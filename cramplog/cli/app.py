@@ -9,8 +9,10 @@ traceback instead of its one line.
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import typer
 
@@ -22,6 +24,7 @@ from cramplog.cli import (
     import_cmd,
     profile_cmd,
     report_cmd,
+    store_cmd,
 )
 from cramplog.cli.exit_status import ExitStatus
 
@@ -65,14 +68,24 @@ def _root(
     _show["traceback"] = traceback or _show["traceback"]
 
 
-for _module in (import_cmd, activities_cmd, cramp_cmd, profile_cmd, analyze_cmd, report_cmd):
+for _module in (
+    import_cmd,
+    activities_cmd,
+    cramp_cmd,
+    profile_cmd,
+    analyze_cmd,
+    report_cmd,
+    store_cmd,
+):
     _module.register(app)
 
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI with ``argv`` and return the exit code (no ``sys.exit``): tests use this."""
+    from cramplog.cli.common import forget_store_path
     from cramplog.errors import CramplogError
 
+    forget_store_path()
     args = list(sys.argv[1:] if argv is None else argv)
     _show["traceback"] = os.environ.get("CRAMPLOG_TRACEBACK", "") not in ("", "0")
     try:
@@ -100,6 +113,17 @@ def run(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("cramplog: interrupted\n")
         return ExitStatus.INTERRUPTED
+    except sqlite3.DatabaseError as exc:
+        # a damaged page met half-way through a command (opening the store checks only the
+        # schema): the same one line as a store that cannot be opened
+        from cramplog.cli.common import opened_store_path
+        from cramplog.store.base import damaged_message, is_damage
+
+        if _show["traceback"] or not is_damage(exc):
+            raise
+        path = opened_store_path() or Path("the store")
+        sys.stderr.write(f"cramplog: error: {damaged_message(path, exc)}\n")
+        return ExitStatus.ERROR
     except BrokenPipeError:
         return ExitStatus.OK
     # anything else is a bug: it propagates with its full traceback (exit 1 from Python)

@@ -66,10 +66,28 @@ def err_console() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+# the store this run opened: an SQLite error met later (a damaged page read half-way through
+# a command) is reported with its path (cli/app.py)
+_opened: list[Path] = []
+
+
+def note_store_path(path: Path) -> None:
+    _opened[:] = [path]
+
+
+def forget_store_path() -> None:
+    _opened.clear()
+
+
+def opened_store_path() -> Path | None:
+    return _opened[0] if _opened else None
+
+
 def open_store(db: Path | None, *, readonly: bool = False, create: bool = True) -> Store:
     from cramplog.store import Store, default_db_path
 
     path = db if db is not None else default_db_path()
+    note_store_path(path)
     return Store(path, readonly=readonly, create=create)
 
 

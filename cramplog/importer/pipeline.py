@@ -114,6 +114,7 @@ def _import_one(
     if name not in report.athletes:
         report.athletes.append(name)
     store.athlete_id(name)
+    store.record_import(name, path)  # the journal: `store rebuild` imports it again
     known = store.known_hashes(name)
     if profile is not None and toml_sha is not None and toml_sha not in known:
         store.set_profile(profile)

@@ -212,8 +212,10 @@ def validate_event(
 
 
 def _unquote_cell(text: str) -> str:
-    """Undo the spreadsheet-formula guard cramplog's own CSV writer adds ('=…, '-…)."""
-    if len(text) >= 2 and text[0] == "'" and text[1] in "=+-@\t\r":
+    """Undo the spreadsheet-formula guard cramplog's own CSV writers add ('=…, '-…; and
+    ''=… for a text that itself starts with '=, as the journal writes it)."""
+    rest = text.lstrip("'")
+    if len(text) >= 2 and text[0] == "'" and rest[:1] and rest[0] in "=+-@\t\r":
         return text[1:]
     return text
 

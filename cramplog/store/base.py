@@ -7,9 +7,44 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cramplog.errors import StoreError
 from cramplog.store.schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from cramplog.journal.files import Journal
+    from cramplog.model import CrampEvent, Profile
+
+REBUILD_HINT = "run 'cramplog store rebuild' to rebuild it from its journal"
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether an exception is SQLite telling about the file (damaged, read-only, full,
+    locked) rather than about a statement (a constraint, a misuse: a bug, not the disk)."""
+    return type(exc) in (sqlite3.DatabaseError, sqlite3.OperationalError)
+
+
+def damaged_message(path: Path, exc: BaseException) -> str:
+    """One line for an SQLite error on the store at ``path``: what is wrong, what to run."""
+    text = str(exc)
+    low = text.lower()
+    if "readonly" in low or "read-only" in low:
+        return (
+            f"cannot write the store at {path} ({text}); make the file writable, or "
+            f"{REBUILD_HINT} into a new file"
+        )
+    if "full" in low:
+        return (
+            f"cannot write the store at {path} ({text}); nothing was stored: free some disk "
+            "space and run the command again"
+        )
+    if "locked" in low or "busy" in low:
+        return f"the store at {path} is busy ({text}); wait for the other cramplog and retry"
+    return (
+        f"{path} is not a usable cramplog store ({text}); {REBUILD_HINT}, "
+        "or point --db or CRAMPLOG_DB at another file"
+    )
 
 
 def default_db_path() -> Path:
@@ -37,6 +72,8 @@ class StoreBase:
 
     def __init__(self, path: Path | str, *, readonly: bool = False, create: bool = True) -> None:
         self.path = Path(path)
+        # the plain-file journal of what people typed (store/journaled.py), when kept
+        self.journal: Journal | None = None
         # Read-only: the store must exist already; the caches (features, analysis outcomes)
         # are not written, and any other write raises StoreError. Only bringing an older
         # store's schema up to date on opening still writes.
@@ -60,12 +97,11 @@ class StoreBase:
             # FULL would fsync on every file's commit (~1 ms each, hundreds per import).
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, StoreError) as exc:
             self.conn.close()
-            raise StoreError(
-                f"{self.path} is not a usable cramplog store ({exc}); "
-                "point --db or CRAMPLOG_DB at another file"
-            ) from None
+            if isinstance(exc, StoreError):
+                raise
+            raise StoreError(damaged_message(self.path, exc)) from None
 
     def _migrate(self) -> None:
         row = self.conn.execute(
@@ -126,14 +162,33 @@ class StoreBase:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(damaged_message(self.path, exc)) from None
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+        except BaseException as exc:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # SQLite already rolled back (e.g. the disk was full)
+            if is_damage(exc):
+                raise StoreError(damaged_message(self.path, exc)) from None
             raise
         else:
-            self.conn.execute("COMMIT")
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(damaged_message(self.path, exc)) from None
+
+    # Hooks the journal (store/journaled.py) fills in: called inside the write transaction
+    # that changes what a person typed, so the journal and the store change together.
+    def _journal_cramps(self, aid: int, added: list[CrampEvent], removed: list[CrampEvent]) -> None:
+        """The athlete ``aid``'s cramps changed: ``added`` stored, ``removed`` deleted."""
+
+    def _journal_profile(self, profile: Profile) -> None:
+        """``profile`` was stored."""
 
     def athlete_id(self, name: str, *, create: bool = True) -> int | None:
         row = self.conn.execute("SELECT id FROM athletes WHERE name = ?", (name,)).fetchone()

@@ -22,8 +22,12 @@ class CrampQueries(StoreBase):
         cramps.csv an event came from (None: logged on the command line).
         """
         aid = self.athlete_id(athlete)
+        assert aid is not None
+        stored: list[CrampEvent] = []
         with self.transaction():
-            return self._insert_cramps(aid, events, source)
+            added, known = self._insert_cramps(aid, events, source, stored)
+            self._journal_cramps(aid, stored, [])
+        return added, known
 
     def sync_cramps_file(
         self, athlete: str, source: str, events: list[CrampEvent]
@@ -33,22 +37,29 @@ class CrampQueries(StoreBase):
         corrected them in the file. Events logged on the command line are never touched.
         Returns (added, already known, removed)."""
         aid = self.athlete_id(athlete)
+        assert aid is not None
         keep = {(_local_key(ev), ev.muscle) for ev in events}
+        stored: list[CrampEvent] = []
         with self.transaction():
             stale = [
-                int(r["id"])
+                _cramp_from_row(r, athlete)
                 for r in self.conn.execute(
-                    "SELECT id, when_local, muscle FROM cramps WHERE athlete_id = ? AND source = ?",
-                    (aid, source),
+                    "SELECT * FROM cramps WHERE athlete_id = ? AND source = ?", (aid, source)
                 )
                 if (r["when_local"], r["muscle"]) not in keep
             ]
-            self.conn.executemany("DELETE FROM cramps WHERE id = ?", [(i,) for i in stale])
-            added, known = self._insert_cramps(aid, events, source)
+            self.conn.executemany("DELETE FROM cramps WHERE id = ?", [(e.id,) for e in stale])
+            added, known = self._insert_cramps(aid, events, source, stored)
+            if stored or stale:
+                self._journal_cramps(aid, stored, stale)
         return added, known, len(stale)
 
     def _insert_cramps(
-        self, aid: int | None, events: Iterable[CrampEvent], source: str | None
+        self,
+        aid: int | None,
+        events: Iterable[CrampEvent],
+        source: str | None,
+        stored: list[CrampEvent] | None = None,
     ) -> tuple[int, int]:
         added = known = 0
         for ev in events:
@@ -72,6 +83,8 @@ class CrampQueries(StoreBase):
             if cur.rowcount:
                 ev.id = int(cur.lastrowid or 0)
                 added += 1
+                if stored is not None:
+                    stored.append(ev)
             else:
                 known += 1
         return added, known
@@ -95,7 +108,12 @@ class CrampQueries(StoreBase):
 
     def remove_cramp(self, cramp_id: int) -> bool:
         with self.transaction():
+            ev = self.cramp(cramp_id)
             cur = self.conn.execute("DELETE FROM cramps WHERE id = ?", (cramp_id,))
+            if ev is not None and cur.rowcount:
+                aid = self.athlete_id(ev.athlete or "", create=False)
+                assert aid is not None
+                self._journal_cramps(aid, [], [ev])
         return cur.rowcount > 0
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
+from cramplog.errors import StoreError
 from cramplog.model import Activity, Profile
 from cramplog.store.activities import _SUMMARY
 from cramplog.store.base import StoreBase, _parse_iso
@@ -136,7 +137,7 @@ class OutcomeQueries(StoreBase):
                     " SELECT id, ?, ?, ? FROM athletes WHERE name = ?",
                     (key, payload, written, name),
                 )
-        except sqlite3.Error:
+        except (sqlite3.Error, StoreError):  # the transaction reports SQLite's as StoreError
             return False
         return cur.rowcount > 0
 

@@ -26,6 +26,7 @@ class ProfileQueries(StoreBase):
             self.conn.execute(
                 "UPDATE athletes SET profile = ? WHERE id = ?", (profile_to_json(profile), aid)
             )
+            self._journal_profile(profile)
 
 
 def profile_to_json(profile: Profile) -> str:
