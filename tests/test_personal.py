@@ -196,3 +196,14 @@ def test_render_counts_first_and_says_none_survive() -> None:
     strong = dict(weak, case_exposed=4, p_holm=0.01, rr_shown=True, relative_risk=9.1)
     assert rr_text(strong) == "9.1"
     assert holm_verdict({"associations": [strong, weak]}) == "1 survives correction (Holm)"
+
+
+def test_two_exposed_cases_are_enough_for_a_headline_relative_risk() -> None:
+    """The boundary of "no headline RR below two exposed cases": exactly two shows it."""
+    feats, findings, cramps = world()
+    two = [feats[2], feats[7]]  # CR04 on two case sessions, on no control
+    findings += [finding("CR04", f.local_date, f.activity_id) for f in two]
+    res = personal_associations(feats, findings, cramps)
+    (a,) = [x for x in res.associations if x.feature == "CR04" and x.window == "in_session"]
+    assert (a.case_exposed, a.control_exposed) == (2, 0)
+    assert a.rr_shown and a.to_dict()["rr_shown"] is True

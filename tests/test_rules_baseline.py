@@ -194,3 +194,18 @@ def test_cr03_a_recurring_streak_is_flagged_only_beyond_the_usual_range() -> Non
     wide = {f.date for f in fired(context(acts, thresholds={"CR03.monotony_quantile": 0}), "CR03")}
     assert found <= wide and len(wide) >= 20
     assert len(found) <= len(wide) / 2
+
+
+def test_monotony_messages_name_the_athletes_usual(alex_season) -> None:
+    """CR03 says what is usual for this athlete whenever it knows: the message carries the
+    usual monotony (or the usual week load) that the evidence holds."""
+    from cramplog.analysis.athlete import analyze_athlete
+
+    data, feats, hr, today = alex_season
+    rep = analyze_athlete(data.profile, data.activities, data.cramps, today=today,
+                          features=feats, hr=hr)  # fmt: skip
+    cr03 = [f for f in rep.findings if f.rule == "CR03"]
+    assert cr03
+    for f in cr03:
+        assert f.evidence["usual_monotony"] is not None
+        assert "your usual" in f.message, f.message
