@@ -611,3 +611,13 @@ def test_sample_season_quiet_weeks_raise_no_warning(alex_json, first: str, last:
     assert warnings == []
     # and the planted episodes around them are found, so the window is not simply empty
     assert any(f["date"] < first or f["date"] > last for f in alex["findings"])
+
+
+def test_a_missing_folder_is_one_line_and_exit_2(tmp_path: Path, cli) -> None:
+    """Bad input is one line on stderr (what, where), exit 2, nothing on stdout."""
+    missing = tmp_path / "no-such-export"
+    r = cli("analyze", str(missing), "--db", str(tmp_path / "s.sqlite"), code=2)
+    assert r.out == ""
+    lines = r.err.strip().splitlines()
+    assert len(lines) == 1, r.err
+    assert str(missing) in lines[0] and "no such file or folder" in lines[0]

@@ -175,7 +175,9 @@ def _import(
     from cramplog.importer.athletes import import_athletes
 
     def said(name: str, message: str) -> None:
-        console.print(f"cramplog: {name}: {message}", markup=False)
+        # one folder: the analysis's own error says the same, once
+        if len(folders) > 1:
+            console.print(f"cramplog: {name}: {message}", markup=False)
 
     def summary(report: ImportOutcome) -> None:
         if report.imported_files or report.failed or report.cramps_added:
