@@ -25,6 +25,7 @@ from cramplog.rules.base import GoalAssessment, RuleInputs, band, fmt_dur
 from cramplog.rules.descent import FOOT
 from cramplog.rules.descent import RULE as CR06
 from cramplog.rules.load import RULE_CR10 as CR10
+from cramplog.rules.load import cr10_against_longest
 from cramplog.rules.pace import RULE as CR04
 from cramplog.rules.pace import predicted_time
 
@@ -138,24 +139,8 @@ def cr04_course(ctx: RuleInputs, goal: Goal, course: CourseStats) -> GoalAssessm
 
 
 def cr10_course(ctx: RuleInputs, goal: Goal, course: CourseStats) -> GoalAssessment:
-    th = ctx.th["CR10"]
     pred, pev = course_prediction(ctx, goal, course)
     dur, how = (pred, "climb-adjusted prediction") if pred else (goal.target_time_s, "target")
     if not dur:
         return CR10.assessment("unknown", None, "Goal duration unknown", pev)
-    prior = ctx.before_day(
-        ctx.today + timedelta(days=1), th["window_days"], frozenset({sport_family(goal.sport)})
-    )
-    vals = [g.duration_s for g in prior if g.duration_s]
-    if not vals:
-        return CR10.assessment("unknown", None, "No sessions in the last 6 months", {})
-    ref = max(v for v in vals if v is not None)
-    ratio = dur / ref
-    sev = band(ratio, th["caution"], th["warning"], strict=True)
-    ev = {"goal_duration_s": dur, "duration_from": how, "longest_prior_s": ref, "ratio": ratio}
-    ev["method"] = pev["method"]
-    msg = (
-        f"Course takes about {fmt_dur(dur)} ({how}), {ratio:.1f}× your longest session "
-        f"in 6 months ({fmt_dur(ref)})"
-    )
-    return CR10.assessment("flag" if sev else "ok", sev, msg, ev)
+    return cr10_against_longest(ctx, goal, dur, how, "Course takes", {"method": pev["method"]})

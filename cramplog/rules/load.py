@@ -12,7 +12,7 @@ from typing import Any
 
 from cramplog.metrics.daily import window_stats
 from cramplog.model import Finding, Goal, sport_family
-from cramplog.rules.base import Rule, RuleInputs, band, fmt_dur, fmt_km
+from cramplog.rules.base import GoalAssessment, Rule, RuleInputs, band, fmt_dur, fmt_km
 from cramplog.rules.baseline import trailing_quantiles
 
 FAMILY_WORD = {"running": "run", "cycling": "ride", "swimming": "swim"}
@@ -217,10 +217,23 @@ def goal_duration(ctx: RuleInputs, goal: Goal) -> tuple[float | None, str]:
 
 
 def _cr10_goal(ctx: RuleInputs, goal: Goal) -> Any:
-    th = ctx.th["CR10"]
     dur, how = goal_duration(ctx, goal)
     if dur is None:
         return RULE_CR10.assessment("unknown", None, "Goal duration unknown", {})
+    return cr10_against_longest(ctx, goal, dur, how, "Goal lasts")
+
+
+def cr10_against_longest(
+    ctx: RuleInputs,
+    goal: Goal,
+    dur: float,
+    how: str,
+    subject: str,
+    extra: dict[str, Any] | None = None,
+) -> GoalAssessment:
+    """CR10 for a goal of ``dur`` seconds against the longest session of the goal's sport in
+    the window (a typed goal and a course file both end here); ``extra`` joins the evidence."""
+    th = ctx.th["CR10"]
     prior = ctx.before_day(
         ctx.today + timedelta(days=1), th["window_days"], frozenset({sport_family(goal.sport)})
     )
@@ -231,8 +244,9 @@ def _cr10_goal(ctx: RuleInputs, goal: Goal) -> Any:
     ratio = dur / ref
     sev = band(ratio, th["caution"], th["warning"], strict=True)
     ev = {"goal_duration_s": dur, "duration_from": how, "longest_prior_s": ref, "ratio": ratio}
+    ev.update(extra or {})
     msg = (
-        f"Goal lasts about {fmt_dur(dur)} ({how}), {ratio:.1f}× your longest session "
+        f"{subject} about {fmt_dur(dur)} ({how}), {ratio:.1f}× your longest session "
         f"in 6 months ({fmt_dur(ref)})"
     )
     return RULE_CR10.assessment("flag" if sev else "ok", sev, msg, ev)
