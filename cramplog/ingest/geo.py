@@ -42,6 +42,8 @@ def cumulative_distance(lat: np.ndarray, lon: np.ndarray) -> np.ndarray | None:
     the step from the last fix before a gap to the first fix after it is counted.
     """
     ok = np.isfinite(lat) & np.isfinite(lon)
+    if ok.all() and len(lat):
+        return np.concatenate(([0.0], np.cumsum(_step_lengths(lat, lon))))
     if not ok.any():
         return None
     out = np.zeros(len(lat), dtype=np.float64)
@@ -54,15 +56,43 @@ def cumulative_distance(lat: np.ndarray, lon: np.ndarray) -> np.ndarray | None:
     return out
 
 
+def _extrema(z: np.ndarray) -> np.ndarray:
+    """The first value, the last value and the strict local highs and lows of a finite
+    profile, after repeated consecutive values are dropped: the only samples where the
+    dead-band walk of ``_turning_points`` can change its mind.
+
+    A sample strictly between its neighbours, or repeating the one before it, never starts a
+    climb or descent that its neighbours would not start, never ends one, and never becomes
+    the running extreme at a turn; dropping it leaves the turning points unchanged."""
+    n = len(z)
+    if n < 3:
+        return z
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    np.not_equal(z[1:], z[:-1], out=new[1:])
+    y = z[new]
+    m = len(y)
+    if m < 3:
+        return y
+    rising = y[1:] > y[:-1]
+    turn = np.empty(m, dtype=bool)
+    turn[0] = turn[-1] = True
+    np.not_equal(rising[1:], rising[:-1], out=turn[1:-1])
+    return y[turn]
+
+
 def _turning_points(z: np.ndarray, band: float) -> list[float]:
-    """Elevations of the alternating highs and lows that differ by more than ``band``."""
-    pts = [float(z[0])]
+    """Elevations of the alternating highs and lows that differ by more than ``band``, of a
+    finite profile. The walk visits only ``_extrema``: the same points, far fewer steps."""
+    vals = _extrema(z).tolist()
+    first = vals[0]
+    pts = [first]
     direction = 0  # +1 climbing, -1 descending, 0 not yet moved beyond the band
-    ext = float(z[0])
-    for v in z[1:].tolist():
+    ext = first
+    for v in vals[1:]:
         if direction == 0:
-            if abs(v - pts[0]) > band:
-                direction, ext = (1 if v > pts[0] else -1), v
+            if abs(v - first) > band:
+                direction, ext = (1 if v > first else -1), v
         elif direction == 1:
             if v > ext:
                 ext = v
