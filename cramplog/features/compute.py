@@ -29,9 +29,9 @@ from typing import Any
 import numpy as np
 
 from cramplog.features.elevation import (
-    MAX_GAP_S,
     DescentStats,
-    descent_stats,
+    capped_steps,
+    descent_pair,
     elevation_source,
     half_paces,
     stream_distance,
@@ -182,17 +182,25 @@ def trimp_from_samples(
     t_s: np.ndarray, hr: np.ndarray, hr_rest: float, hr_max: float, sex: str
 ) -> tuple[float, float]:
     """(TRIMP, fraction of recorded time with valid HR) of one sample stream."""
-    a, b = TRIMP_COEFFS.get(sex, TRIMP_COEFFS["unspecified"])
     t = np.asarray(t_s, dtype=float)
-    hrr = np.clip((_clean_hr(hr) - hr_rest) / (hr_max - hr_rest), 0.0, 1.0)
-    f = hrr * a * np.exp(b * hrr)
     if len(t) < 2:
         return 0.0, 0.0
-    dt = np.diff(t)
-    dt = np.where(np.isfinite(dt) & (dt > 0), np.minimum(dt, MAX_GAP_S), 0.0)
+    return _trimp(capped_steps(t), hr, hr_rest, hr_max, sex)
+
+
+def _trimp(
+    dt: np.ndarray, hr: np.ndarray, hr_rest: float, hr_max: float, sex: str
+) -> tuple[float, float]:
+    """``trimp_from_samples`` from the ``capped_steps`` of the stream's time (two samples or
+    more)."""
+    a, b = TRIMP_COEFFS.get(sex, TRIMP_COEFFS["unspecified"])
+    hrr = np.clip((_clean_hr(hr) - hr_rest) / (hr_max - hr_rest), 0.0, 1.0)
+    f = hrr * a * np.exp(b * hrr)
     left, right = f[:-1], f[1:]
-    both = np.isfinite(left) & np.isfinite(right)
-    one = np.where(np.isfinite(left), left, right)
+    known = np.isfinite(f)
+    left_known = known[:-1]
+    both = left_known & known[1:]
+    one = np.where(left_known, left, right)
     seg = np.where(both, (left + right) / 2.0, one)
     valid = np.isfinite(seg)
     total = float(dt.sum())
@@ -239,34 +247,38 @@ def stream_numbers(stream: Stream, profile: Profile, hr: HrBounds) -> StreamNumb
     out = StreamNumbers(inputs=inputs)
     dist = stream_distance(stream)
     t = np.asarray(stream.t_s, dtype=float)
+    # moving seconds to the next sample, and with a 0 in front: to each sample
+    steps = capped_steps(t)
+    to_sample = np.concatenate((np.zeros(min(len(t), 1)), steps))
     if dist is not None:
-        out.distance_span_m = float(np.nanmax(dist) - np.nanmin(dist))
+        out.distance_span_m = float(np.fmax.reduce(dist) - np.fmin.reduce(dist))
         out.half_paces = half_paces(t, dist)
     if len(t) >= 2:
-        out.time_span_s = float(np.nanmax(t) - np.nanmin(t))
-        dt = np.diff(t)
-        out.moving_s = float(
-            np.where(np.isfinite(dt) & (dt > 0), np.minimum(dt, MAX_GAP_S), 0).sum()
-        )
+        out.time_span_s = float(np.fmax.reduce(t) - np.fmin.reduce(t))
+        out.moving_s = float(steps.sum())
     if hr_max is not None and hr_rest is not None and stream.hr_bpm is not None:
-        out.trimp_cover = trimp_from_samples(stream.t_s, stream.hr_bpm, hr_rest, hr_max, sex)
+        has_two = len(t) >= 2
+        out.trimp_cover = (
+            _trimp(steps, stream.hr_bpm, hr_rest, hr_max, sex) if has_two else (0.0, 0.0)
+        )
     if stream.elevation_m is not None and dist is not None:
-        out.descent = descent_stats(dist, stream.elevation_m, stream.t_s)
-        out.descent_gps = descent_stats(dist, stream.elevation_m, stream.t_s, gps=True)
+        pair = descent_pair(dist, stream.elevation_m, np.cumsum(to_sample))
+        if pair is not None:
+            out.descent, out.descent_gps = pair
     temp = stream.temperature_c
-    if temp is not None and np.isfinite(temp).any():
+    if temp is not None:
         temp = np.asarray(temp, dtype=float)
         ok = np.isfinite(temp)
-        dt = np.diff(t, prepend=t[0])
-        dt = np.where(np.isfinite(dt) & (dt > 0), np.minimum(dt, MAX_GAP_S), 0.0)
-        w = dt[ok]
-        mean = float(np.average(temp[ok], weights=w)) if w.sum() > 0 else float(temp[ok].mean())
-        out.temperature = (
-            float(np.min(temp[ok])),
-            float(np.max(temp[ok])),
-            mean,
-            float(dt[ok & (temp >= heat_c)].sum() / 60.0),
-        )
+        if ok.any():
+            w = to_sample[ok]
+            values = temp[ok]
+            mean = float(np.average(values, weights=w)) if w.sum() > 0 else float(values.mean())
+            out.temperature = (
+                float(values.min()),
+                float(values.max()),
+                mean,
+                float(to_sample[ok & (temp >= heat_c)].sum() / 60.0),
+            )
     return out
 
 

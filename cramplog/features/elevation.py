@@ -82,6 +82,56 @@ class DescentStats:
     longest_descent_m: float
 
 
+def capped_steps(t: np.ndarray) -> np.ndarray:
+    """Moving seconds from each sample to the next (one fewer than samples): a pause longer
+    than ``MAX_GAP_S`` counts as ``MAX_GAP_S``, a step back in time or an unknown one as 0."""
+    dt = np.diff(t)
+    return np.where(np.isfinite(dt) & (dt > 0), np.minimum(dt, MAX_GAP_S), 0.0)
+
+
+def _moving_clock(t_s: np.ndarray | None) -> np.ndarray | None:
+    """Moving time (s) reached at each sample, 0 at the first."""
+    if t_s is None:
+        return None
+    t = np.asarray(t_s, dtype=float)
+    return np.cumsum(np.concatenate((np.zeros(min(len(t), 1)), capped_steps(t))))
+
+
+def _regular(
+    distance_m: np.ndarray, elevation_m: np.ndarray, clock: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None] | None:
+    """Steps 1-2 before smoothing: (grid distance, elevation, moving time on the grid)."""
+    d = np.asarray(distance_m, dtype=float)
+    z = np.asarray(elevation_m, dtype=float)
+    ok = np.isfinite(d) & np.isfinite(z)
+    if np.count_nonzero(ok) < 2:
+        return None
+    if not ok.all():
+        d, z = d[ok], z[ok]
+        clock = clock[ok] if clock is not None else None
+    # keep samples that reach a new maximum distance (standing still or GPS jitter back)
+    keep = np.concatenate(([True], d[1:] > np.maximum.accumulate(d)[:-1]))
+    if not keep.all():
+        d, z = d[keep], z[keep]
+        clock = clock[keep] if clock is not None else None
+    if len(d) < 2 or d[-1] - d[0] < MIN_DISTANCE_M:
+        return None
+    grid = np.arange(d[0], d[-1] + 1e-9, GRID_M)
+    zg = np.interp(grid, d, z)
+    tg = np.interp(grid, d, clock) if clock is not None else None
+    return grid, zg, tg
+
+
+def _smoothed(zg: np.ndarray, smooth_m: float) -> np.ndarray:
+    """A centred moving average of ``smooth_m`` metres over the grid (ends held flat)."""
+    w = max(1, int(round(smooth_m / GRID_M)))
+    if w > 1 and len(zg) > w:
+        pad = w // 2
+        padded = np.concatenate((np.full(pad, zg[0]), zg, np.full(w - 1 - pad, zg[-1])))
+        zg = np.convolve(padded, np.ones(w) / w, mode="valid")
+    return zg
+
+
 def smooth_profile(
     distance_m: np.ndarray,
     elevation_m: np.ndarray,
@@ -89,34 +139,43 @@ def smooth_profile(
     smooth_m: float = SMOOTH_M,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None] | None:
     """(grid distance, smoothed elevation, moving time on the grid), or None when unusable."""
-    d = np.asarray(distance_m, dtype=float)
-    z = np.asarray(elevation_m, dtype=float)
-    ok = np.isfinite(d) & np.isfinite(z)
-    if ok.sum() < 2:
+    reg = _regular(distance_m, elevation_m, _moving_clock(t_s))
+    if reg is None:
         return None
-    t_mov = None
-    if t_s is not None:
-        t = np.asarray(t_s, dtype=float)
-        dt = np.diff(t, prepend=t[0])
-        dt = np.where(np.isfinite(dt) & (dt > 0), np.minimum(dt, MAX_GAP_S), 0.0)
-        t_mov = np.cumsum(dt)[ok]
-    d, z = d[ok], z[ok]
-    # keep samples that reach a new maximum distance (standing still or GPS jitter back)
-    keep = np.concatenate(([True], d[1:] > np.maximum.accumulate(d)[:-1]))
-    d, z = d[keep], z[keep]
-    if t_mov is not None:
-        t_mov = t_mov[keep]
-    if len(d) < 2 or d[-1] - d[0] < MIN_DISTANCE_M:
-        return None
-    grid = np.arange(d[0], d[-1] + 1e-9, GRID_M)
-    zg = np.interp(grid, d, z)
-    w = max(1, int(round(smooth_m / GRID_M)))
-    if w > 1 and len(zg) > w:
-        pad = w // 2
-        padded = np.concatenate((np.full(pad, zg[0]), zg, np.full(w - 1 - pad, zg[-1])))
-        zg = np.convolve(padded, np.ones(w) / w, mode="valid")
-    tg = np.interp(grid, d, t_mov) if t_mov is not None else None
-    return grid, zg, tg
+    grid, zg, tg = reg
+    return grid, _smoothed(zg, smooth_m), tg
+
+
+class _Segments:
+    """The consecutive ``GRADE_M`` segments of a grid (step 4): the same for every smoothing."""
+
+    def __init__(self, grid: np.ndarray, tg: np.ndarray | None) -> None:
+        step = max(1, int(round(GRADE_M / GRID_M)))
+        idx = np.arange(0, len(grid), step)
+        if idx[-1] != len(grid) - 1:
+            idx = np.append(idx, len(grid) - 1)
+        self.idx = idx
+        self.length = np.diff(grid[idx])
+        # a last stub shorter than half a segment gives noisy grades: ignore it
+        self.valid = self.length >= GRADE_M / 2
+        self.divisor = np.where(self.length > 0, self.length, 1.0)
+        self.moving = np.diff(tg[idx]) if tg is not None else None
+
+
+def _descent(zs: np.ndarray, seg: _Segments, band: float) -> DescentStats:
+    """Steps 3-5 on one smoothed profile."""
+    ascent, descent, largest = hysteresis_totals(zs, band)
+    grade = np.diff(zs[seg.idx]) / seg.divisor
+    le10 = seg.valid & (grade <= -0.10)
+    le15 = seg.valid & (grade <= -0.15)
+    return DescentStats(
+        ascent_m=ascent,
+        descent_m=descent,
+        e10_km=float(seg.length[le10].sum() / 1000.0),
+        e15_km=float(seg.length[le15].sum() / 1000.0),
+        min_le10=float(seg.moving[le10].sum() / 60.0) if seg.moving is not None else None,
+        longest_descent_m=largest,
+    )
 
 
 def descent_stats(
@@ -130,33 +189,26 @@ def descent_stats(
 
     ``gps``: a GPS-only profile, smoothed and dead-banded more heavily (module text)."""
     smooth_m, band = (GPS_SMOOTH_M, GPS_HYSTERESIS_M) if gps else (SMOOTH_M, HYSTERESIS_M)
-    prof = smooth_profile(distance_m, elevation_m, t_s, smooth_m)
-    if prof is None:
+    reg = _regular(distance_m, elevation_m, _moving_clock(t_s))
+    if reg is None:
         return None
-    grid, zg, tg = prof
-    ascent, descent, largest = hysteresis_totals(zg, band)
-    step = max(1, int(round(GRADE_M / GRID_M)))
-    idx = np.arange(0, len(grid), step)
-    if idx[-1] != len(grid) - 1:
-        idx = np.append(idx, len(grid) - 1)
-    seg_len = np.diff(grid[idx])
-    seg_dz = np.diff(zg[idx])
-    # a last stub shorter than half a segment gives noisy grades: ignore it
-    valid = seg_len >= GRADE_M / 2
-    grade = np.where(valid, seg_dz / np.where(seg_len > 0, seg_len, 1.0), 0.0)
-    le10 = valid & (grade <= -0.10)
-    le15 = valid & (grade <= -0.15)
-    min_le10 = None
-    if tg is not None:
-        seg_t = np.diff(tg[idx])
-        min_le10 = float(seg_t[le10].sum() / 60.0)
-    return DescentStats(
-        ascent_m=ascent,
-        descent_m=descent,
-        e10_km=float(seg_len[le10].sum() / 1000.0),
-        e15_km=float(seg_len[le15].sum() / 1000.0),
-        min_le10=min_le10,
-        longest_descent_m=largest,
+    grid, zg, tg = reg
+    return _descent(_smoothed(zg, smooth_m), _Segments(grid, tg), band)
+
+
+def descent_pair(
+    distance_m: np.ndarray, elevation_m: np.ndarray, clock: np.ndarray | None
+) -> tuple[DescentStats, DescentStats] | None:
+    """``descent_stats`` of one stream as recorded and as GPS-only, sharing the grid.
+    ``clock``: the moving time at each sample (``capped_steps`` summed), or None."""
+    reg = _regular(distance_m, elevation_m, clock)
+    if reg is None:
+        return None
+    grid, zg, tg = reg
+    seg = _Segments(grid, tg)
+    return (
+        _descent(_smoothed(zg, SMOOTH_M), seg, HYSTERESIS_M),
+        _descent(_smoothed(zg, GPS_SMOOTH_M), seg, GPS_HYSTERESIS_M),
     )
 
 
