@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import struct
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -130,23 +131,45 @@ class Samples:
     def arrays(self) -> dict[str, np.ndarray]:
         n = len(self.t)
         out = {}
-        for key in ("t", "lat", "lon", "ele", "hr", "cad", "temp", "speed", "dist"):
-            values = getattr(self, key)
-            out[key] = (
-                np.asarray(values, dtype=np.float64) if len(values) == n else np.full(n, _NAN)
-            )
+        for key in _KEYS:
+            v = _column(getattr(self, key), n)
+            out[key] = v if v is not None else np.full(n, _NAN)
         return out
+
+
+_KEYS = ("t", "lat", "lon", "ele", "hr", "cad", "temp", "speed", "dist")
+
+
+def _column(values: list[float], n: int) -> np.ndarray | None:
+    """A channel as a new float array; None when it has no value at all (no list of the
+    track's length, or a list of nothing but the ``math.nan`` the readers fill in)."""
+    if len(values) != n or (n and values[0] is _NAN and values.count(_NAN) == n):
+        return None
+    return _float_array(values)
+
+
+def _float_array(values: list[float]) -> np.ndarray:
+    """``np.array(values, dtype=np.float64)``; a list of Python floats is packed with
+    ``struct`` instead, which gives the same doubles in under half the time."""
+    if type(values) is list:
+        out = np.empty(len(values), dtype=np.float64)
+        try:
+            struct.pack_into(f"{len(values)}d", out.data, 0, *values)
+            return out
+        except (struct.error, TypeError, ValueError, OverflowError):
+            pass  # not all plain numbers: numpy decides, as it always did
+    return np.array(values, dtype=np.float64)
 
 
 def clean(s: Samples, label: str, warnings: list[str]) -> dict[str, np.ndarray] | None:
     """Drop untimed and out-of-order points, NaN out absurd values. None = not a session."""
-    a = s.arrays()
     n = len(s)
-    t = a["t"]
-    timed = np.isfinite(t)
-    n_timed = int(timed.sum())
+    t = _float_array(s.t)
+    cols = {"t": t, **{key: _column(getattr(s, key), n) for key in _KEYS[1:]}}
     if n == 0:
         return None
+    timed = np.isfinite(t)
+    n_timed = int(np.count_nonzero(timed))
     if n_timed == 0 or n_timed * 2 < n:
         why = "no point has" if n_timed == 0 else f"only {n_timed} of {n} points have"
         why += " a usable time"
@@ -164,38 +187,74 @@ def clean(s: Samples, label: str, warnings: list[str]) -> dict[str, np.ndarray] 
     untimed = n - n_timed - s.bad_times
     if untimed:
         warnings.append(f"{label}: dropped {untimed} points without a time")
-    a = {k: v[timed] for k, v in a.items()}
+    # the columns are new arrays: kept as they are when every point is timed
+    every = n_timed == n
+    a = {
+        k: (np.full(n_timed, _NAN) if v is None else v if every else v[timed])
+        for k, v in cols.items()
+    }
     t = a["t"]
     keep = t >= np.maximum.accumulate(t)
     if not keep.all():
         warnings.append(f"{label}: dropped {int((~keep).sum())} points whose time goes backwards")
         a = {k: v[keep] for k, v in a.items()}
-    lat, lon = a["lat"], a["lon"]
     with np.errstate(invalid="ignore"):
-        bad_pos = ~((np.abs(lat) <= 90) & (np.abs(lon) <= 180)) | ((lat == 0) & (lon == 0))
+        if cols["lat"] is not None or cols["lon"] is not None:
+            _clean_positions(a["lat"], a["lon"], label, warnings)
+        for key, (low, high, inclusive) in _RANGES.items():
+            if cols[key] is not None:
+                _clean_range(a[key], key, low, high, inclusive, label, warnings)
+    return a
+
+
+def _clean_positions(lat: np.ndarray, lon: np.ndarray, label: str, warnings: list[str]) -> None:
+    """NaN out (in place) positions off the globe, half-given or at exactly 0,0."""
+    bad_pos = ~((np.abs(lat) <= 90) & (np.abs(lon) <= 180)) | ((lat == 0) & (lon == 0))
+    if not bad_pos.any():
+        return
     n_bad_pos = int((bad_pos & (np.isfinite(lat) | np.isfinite(lon))).sum())
     if n_bad_pos:
         warnings.append(f"{label}: ignored {n_bad_pos} incomplete or impossible positions")
     lat[bad_pos] = _NAN
     lon[bad_pos] = _NAN
-    for key, (low, high, inclusive) in _RANGES.items():
-        v = a[key]
-        finite = np.isfinite(v)
-        with np.errstate(invalid="ignore"):
-            ok = ((v >= low) if inclusive else (v > low)) & (v <= high)
-        bad = ~ok & (finite | np.isinf(v))
-        # all-zero heart rate is "no sensor", not worth a warning per file
-        if bad.any() and not (key == "hr" and not np.any(v[finite] != 0)):
-            warnings.append(
-                f"{label}: ignored {int(bad.sum())} {_CHANNEL_WORDS[key]} values outside "
-                f"{low:g}..{high:g}"
-            )
-        v[~ok] = _NAN
-    return a
+
+
+def _clean_range(
+    v: np.ndarray,
+    key: str,
+    low: float,
+    high: float,
+    inclusive: bool,
+    label: str,
+    warnings: list[str],
+) -> None:
+    """NaN out (in place) values outside the channel's plausible range, with a warning."""
+    ok = ((v >= low) if inclusive else (v > low)) & (v <= high)
+    if ok.all():
+        return
+    bad = ~(ok | np.isnan(v))  # present but out of range (infinities included)
+    # all-zero heart rate is "no sensor", not worth a warning per file
+    if bad.any() and not (key == "hr" and not np.any(v[np.isfinite(v)] != 0)):
+        warnings.append(
+            f"{label}: ignored {int(bad.sum())} {_CHANNEL_WORDS[key]} values outside "
+            f"{low:g}..{high:g}"
+        )
+    v[~ok] = _NAN
 
 
 def _channel(v: np.ndarray) -> np.ndarray | None:
     return v if np.isfinite(v).any() else None
+
+
+def _median(v: np.ndarray) -> float:
+    """``np.median`` of values without NaN (the middle one, or the mean of the two middle
+    ones), without its general machinery. Placing the largest value too, as ``np.median``
+    does, makes the selection faster on values with many ties."""
+    k = len(v) // 2
+    if len(v) % 2:
+        return float(np.partition(v, (k, -1))[k])
+    part = np.partition(v, (k - 1, k, -1))
+    return float((part[k - 1] + part[k]) / 2)
 
 
 def _stats(v: np.ndarray | None) -> tuple[float | None, float | None, float | None]:
@@ -252,7 +311,7 @@ def build_activity(
     cad_ch = _channel(cad)
     if cad_ch is not None and sport in RUNNING_SPORTS:
         pos = cad_ch[cad_ch > 0]
-        if len(pos) and float(np.median(pos)) < 120:  # strides/min of one foot -> steps/min
+        if len(pos) and _median(pos) < 120:  # strides/min of one foot -> steps/min
             cad_ch = cad_ch * 2.0
     hr_ch = _channel(hr)
     _, hr_avg, hr_max = _stats(hr_ch)
