@@ -106,14 +106,14 @@ def scan(data: bytes, text: str) -> list[Samples] | None:
 
 def _shape_of(text: str, data: bytes, candidates: np.ndarray) -> _Shape | None:
     """The shape of a candidate from the middle of those left (then the first, the last)."""
+    ascii_lead = len(data) - len(text) if data.isascii() else None  # bytes decode_xml stripped
     for i in dict.fromkeys((len(candidates) // 2, 0, len(candidates) - 1)):
         start = int(candidates[i])
         # where that byte is in the text (decoded as decode_xml does, leading space stripped)
-        prefix = data[:start]
-        if prefix.isascii():
-            char = len(prefix.lstrip(b" \t\r\n"))
+        if ascii_lead is not None:
+            char = start - ascii_lead
         else:
-            char = len(prefix.decode("utf-8-sig").lstrip(" \t\r\n\ufeff"))
+            char = len(data[:start].decode("utf-8-sig").lstrip(" \t\r\n\ufeff"))
         shape = _shape_at(text, char)
         if shape is not None:
             return shape
