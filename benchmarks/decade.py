@@ -117,6 +117,7 @@ def bench_layouts(folder: Path, per_layout: int, repeat: int) -> dict[str, Any]:
     already decoded for gpxpy, bytes for the adapter; both in this process)."""
     import gpxpy
 
+    from cramplog.ingest import gpx_columns
     from cramplog.ingest.gpx import parse_gpx
     from cramplog.ingest.gpx_elements import read_tracks
     from cramplog.ingest.xmlsafe import decode_xml
@@ -126,7 +127,12 @@ def bench_layouts(folder: Path, per_layout: int, repeat: int) -> dict[str, Any]:
         chosen = [p for p in files if not p.name.endswith(".gz")][:per_layout]
         blobs = [p.read_bytes() for p in chosen]
         texts = [decode_xml(b, "x", "GPX") for b in blobs]
-        points = sum(len(s) for t in texts for s in read_tracks(t, "x", []))
+        slow = [read_tracks(t, "x", []) for t in texts]
+        points = sum(len(s) for tracks in slow for s in tracks)
+        columns = [gpx_columns.scan(b, t) for b, t in zip(blobs, texts, strict=True)]
+        equal = all(
+            c is not None and _same_tracks(c, e) for c, e in zip(columns, slow, strict=True)
+        )
         parse_gpx(blobs[0], "warm-up")
         t_fast, _ = _best_of(lambda bs=blobs: [parse_gpx(b, "x") for b in bs], repeat)
         t_el, _ = _best_of(
@@ -144,10 +150,24 @@ def bench_layouts(folder: Path, per_layout: int, repeat: int) -> dict[str, Any]:
             "speedup_best": round(t_ref[0] / min(t_fast), 1),
             "speedup_median": round(t_ref[0] / statistics.median(t_fast), 1),
             "adapter_mb_per_s": round(nbytes / 2**20 / min(t_fast), 1),
+            "columns_equal_element_reader": equal,
         }
         log(f"layout {layout}: ×{out[layout]['speedup_best']} over gpxpy (best), "
-            f"×{out[layout]['speedup_median']} (median)")  # fmt: skip
+            f"×{out[layout]['speedup_median']} (median); column reader equal: {equal}")  # fmt: skip
     return out
+
+
+def _same_tracks(a: list[Any], b: list[Any]) -> bool:
+    """Two readers' tracks hold the same points, value for value (NaN where NaN)."""
+    import numpy as np
+
+    keys = ("t", "lat", "lon", "ele", "hr", "cad", "temp", "speed")
+    return len(a) == len(b) and all(
+        np.array_equal(np.asarray(getattr(x, k), float), np.asarray(getattr(y, k), float),
+                       equal_nan=True)
+        and (x.title, x.sport, x.offset, x.bad_times) == (y.title, y.sport, y.offset, y.bad_times)
+        for x, y in zip(a, b, strict=True) for k in keys
+    )  # fmt: skip
 
 
 def bench_physical(folder: Path, repeat: int) -> dict[str, Any]:
@@ -324,7 +344,8 @@ def table_17(doc: dict[str, Any]) -> list[str]:
         lines.append(f"  GPX {name:<7} {v['points']:>7,} pts  adapter {v['adapter']['best_s']:.3f}/"
                      f"{v['adapter']['median_s']:.3f} s  gpxpy {v['gpxpy_s']:.3f} s  "
                      f"×{v['speedup_best']} best, ×{v['speedup_median']} median, "
-                     f"{v['adapter_mb_per_s']} MB/s")  # fmt: skip
+                     f"{v['adapter_mb_per_s']} MB/s, column reader = element reader: "
+                     f"{v.get('columns_equal_element_reader')}")  # fmt: skip
     ph = r.get("physical")
     if ph:
         lines.append(f"  physical: page cache read {ph['read_page_cache']}, gunzip "

@@ -90,5 +90,7 @@ def test_quick_benchmark_writes_its_json(tmp_path: Path) -> None:
     assert r["decade"]["report"]["bytes"] > 0
     assert r["decade"]["warm_silent"] is True
     assert set(r["gpx_layouts"]) == {"strava", "garmin", "apple", "pretty", "single"}
+    # the column reader answered for every timed file and read what the element reader reads
+    assert all(v["columns_equal_element_reader"] is True for v in r["gpx_layouts"].values())
     assert r["physical"]["expat_no_handlers"]["best_mb_per_s"] > 0
     assert all(t["measured"] is not None for t in doc["targets_17"])

@@ -2,7 +2,8 @@
 
 The walk reads only the 1-byte header of each data message and jumps by the size its
 definition gives (a few Python operations per message: a table lookup by header byte, an append
-of the body offset); definitions are parsed (endianness per definition, developer fields
+of the body offset; a run of messages of one type, such as the records, is taken in one step
+by reading every step-th header byte at once); definitions are parsed (endianness per definition, developer fields
 counted in the size and skipped). Chained FIT files are followed; damage stops the walk and
 everything before it is kept, with a "stopped at byte N" warning. Byte offsets order the
 messages (file order). Nothing is decoded here: ``fit_fast_columns`` reads the values.
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+_RUN = 512  # messages looked ahead at once for a run of one type
 
 
 @dataclass
@@ -72,8 +75,12 @@ def walk_messages(data: bytes) -> Walk:
                 if h < 0x40:  # normal data message: the bulk, kept to a few operations
                     step = steps[h]
                     if step:
-                        lists[h].append(pos + 1)
-                        pos += step
+                        # messages of one type in a row (the records): counted in C over
+                        # every step-th byte, at most _RUN at a time
+                        ahead = data[pos : min(lim, pos + step * _RUN) : step]
+                        k = len(ahead) - len(ahead.lstrip(ahead[:1]))
+                        lists[h].extend(range(pos + 1, pos + k * step + 1, step))
+                        pos += k * step
                         continue
                     raise ValueError(f"data message for undefined local type {h & 0xF}")
                 if h & 0x80:  # compressed timestamp header

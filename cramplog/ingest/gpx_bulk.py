@@ -73,6 +73,8 @@ class _Template:
     regex: re.Pattern[str]
     columns: tuple[str, ...]  # what each group holds: "lat", "lon", then Samples fields
     prefixes: tuple[str, ...]  # namespace prefixes of its element names
+    every: re.Pattern[str]  # the same shape with every value a group (``gpx_columns``)
+    every_columns: tuple[str | None, ...]  # what each of those holds; None = not read
 
 
 def scan(text: str) -> list[Samples] | None:
@@ -89,14 +91,18 @@ def scan(text: str) -> list[Samples] | None:
             return None
     if not runs:
         return None
-    mark = f'<run xmlns="{gpx_elements.RUN_NS}"'
-    for m in _HIDDEN.finditer(skeleton):
-        if mark in m.group():
-            return None  # a comment or CDATA section around points: the parser would skip them
+    if hides_a_run(skeleton):
+        return None  # a comment or CDATA section around points: the parser would skip them
     try:
         return gpx_elements.read_tracks(skeleton, "", [], runs)
     except ParseError:
         return None
+
+
+def hides_a_run(skeleton: str) -> bool:
+    """Whether a run placeholder sits in a comment, CDATA section or processing instruction."""
+    mark = f'<run xmlns="{gpx_elements.RUN_NS}"'
+    return any(mark in m.group() for m in _HIDDEN.finditer(skeleton))
 
 
 def _find_template(text: str) -> _Template | None:
@@ -110,14 +116,14 @@ def _find_template(text: str) -> _Template | None:
         m = _FIRST_POINT.search(text, start) or _FIRST_POINT.search(text)
         if m is None:
             return None
-        tpl = _template(text, m.start())
+        tpl = template_at(text, m.start())
         if tpl is not None:
             return tpl
         start = m.end()
     return None
 
 
-def _template(text: str, start: int) -> _Template | None:
+def template_at(text: str, start: int) -> _Template | None:
     """The template of the point starting at ``start``; None when its shape is not plain."""
     head = _POINT_START.match(text, start)
     if head is None or head.group(1) == head.group(4):
@@ -188,19 +194,31 @@ def _template(text: str, start: int) -> _Template | None:
         f"<trkpt{_WS1}{head.group(1)}{_WS}={_WS}{quote1}({_VALUE}){quote1}",
         f"{_WS1}{head.group(4)}{_WS}={_WS}{quote2}({_VALUE}){quote2}{_WS}>",
     ]
+    every, every_columns = parts[:], list(columns)
     for piece in pieces:
         if isinstance(piece, str):
             parts.append(piece)
+            every.append(piece)
         elif piece in captured:
             parts.append(f"({_VALUE})")
             columns.append(captured[piece])
         else:
             parts.append(_VALUE)
+        if isinstance(piece, int):
+            every.append(f"({_VALUE})")
+            every_columns.append(captured.get(piece))
     parts.append(f"{_WS}</trkpt{_WS}>{_WS}")
+    every.append(f"{_WS}</trkpt{_WS}>{_WS}")
     regex = re.compile("".join(parts))
     if regex.match(text, start) is None:
         return None  # cannot happen; a template must at least match its own point
-    return _Template(regex, tuple(columns), tuple(sorted(prefixes)))
+    return _Template(
+        regex,
+        tuple(columns),
+        tuple(sorted(prefixes)),
+        re.compile("".join(every)),
+        tuple(every_columns),
+    )
 
 
 def _take_points(tpl: _Template, text: str, runs: list[Samples]) -> str:
@@ -304,20 +322,24 @@ _MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtyp
 
 
 def _utc_times(joined: str, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """Times ``YYYY-MM-DDTHH:MM:SS[.f]Z`` of one width, concatenated: (epoch s, which were).
+    """Times ``YYYY-MM-DDTHH:MM:SS[.f]Z`` of one width, concatenated: (epoch s, which were)."""
+    if not joined.isascii():  # other digits (which parse_time takes): one by one
+        return np.zeros(len(joined) // width), np.zeros(len(joined) // width, dtype=bool)
+    return utc_rows(np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(-1, width))
+
+
+def utc_rows(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Times ``YYYY-MM-DDTHH:MM:SS[.f]Z``, one a row of ``raw``: (epoch s, which were).
 
     The same numbers ``parse_time`` gives: whole seconds are exact in float64, and a fraction
     of at most 9 digits divided by its power of ten is the correctly rounded ``float("0.f")``.
     """
-    if not joined.isascii():  # other digits (which parse_time takes): one by one
-        return np.zeros(len(joined) // width), np.zeros(len(joined) // width, dtype=bool)
-    raw = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(-1, width)
+    width = raw.shape[1]
     frac_cols = list(range(20, width - 1))
     seps = [*_SEPS, width - 1] + ([19] if frac_cols else [])
     d = raw[:, _DIGITS + frac_cols] - np.uint8(48)  # non-digits wrap round to >= 10
-    ok = (d < 10).all(axis=1) & (
-        raw[:, seps] == [*_SEP_BYTES, ord("Z"), ord(".")][: len(seps)]
-    ).all(axis=1)
+    marks = np.array([*_SEP_BYTES, ord("Z"), ord(".")][: len(seps)], dtype=np.uint8)
+    ok = _rows_all(d < 10) & _rows_all(raw[:, seps] == marks)
     d = d.astype(np.int32)
     y = d[:, 0] * 1000 + d[:, 1] * 100 + d[:, 2] * 10 + d[:, 3]
     mo, day = d[:, 4] * 10 + d[:, 5], d[:, 6] * 10 + d[:, 7]
@@ -338,3 +360,8 @@ def _utc_times(joined: str, width: int) -> tuple[np.ndarray, np.ndarray]:
             frac = frac * 10 + d[:, c]
         secs = secs + frac / float(10 ** len(frac_cols))
     return secs, ok
+
+
+def _rows_all(mask: np.ndarray) -> np.ndarray:
+    """Which rows of a boolean matrix are all true (one comparison a row, not one a cell)."""
+    return np.ascontiguousarray(mask).view(f"S{mask.shape[1]}")[:, 0] == b"\x01" * mask.shape[1]

@@ -13,6 +13,8 @@ import math
 import secrets
 from collections.abc import Iterable, Sequence
 
+import numpy as np
+
 from cramplog.errors import InputError
 from cramplog.ingest.gpx_names import CAD, ELE, EXT, HR, SLOTS, SPEED, TEMP, TIME, sport_from_type
 from cramplog.ingest.track_samples import TITLE_MAX, Samples, clip_title, parse_time, to_float
@@ -68,6 +70,8 @@ def read_tracks(
             if not kind:
                 continue
             if kind == _PT:
+                if type(cur.t) is not list:  # after a run of numpy columns
+                    _as_lists(cur)
                 read_point(el, cur, slots)
                 el.clear()
             elif kind == _TRK:
@@ -82,7 +86,7 @@ def read_tracks(
             elif kind == _RUN and runs is not None:
                 _extend(cur, runs[int(el.attrib["i"])])
             elif kind == _HEAD:
-                if not cur.t and el.text:
+                if not len(cur.t) and el.text:
                     head[local_name(tag)] = el.text[: TITLE_MAX * 4]
             else:
                 if kind == _DROP:
@@ -91,21 +95,40 @@ def read_tracks(
     except ParseError as exc:
         if runs is not None:
             raise
-        if not cur.t and not any(len(tr) for tr in tracks):
+        if not len(cur.t) and not any(len(tr) for tr in tracks):
             raise InputError(f"{name}: not well-formed XML ({exc})") from None
         warnings.append(f"{name}: the file is damaged or cut short ({exc}); kept what came before")
-        if cur.t:
+        if len(cur.t):
             tracks.append(_finish_track(cur, head))
     return tracks
 
 
+_RUN_KEYS = ("t", "lat", "lon", "ele", "hr", "cad", "temp", "speed")
+
+
 def _extend(cur: Samples, run: Samples) -> None:
-    """Append a run of points as ``read_point`` would have appended them one by one."""
-    for key in ("t", "lat", "lon", "ele", "hr", "cad", "temp", "speed"):
-        getattr(cur, key).extend(getattr(run, key))
+    """Append a run of points as ``read_point`` would have appended them one by one.
+
+    A run from ``gpx_columns`` holds float64 arrays; a track that starts with one keeps them
+    (no list of floats is made), and later points or runs are joined to them.
+    """
+    for key in _RUN_KEYS:
+        have, add = getattr(cur, key), getattr(run, key)
+        if not len(have):
+            setattr(cur, key, add)
+        elif type(have) is list and type(add) is list:
+            have.extend(add)
+        else:
+            setattr(cur, key, np.concatenate((np.asarray(have, float), np.asarray(add, float))))
     cur.bad_times += run.bad_times
     if cur.offset is None:
         cur.offset = run.offset
+
+
+def _as_lists(cur: Samples) -> None:
+    """Channels held as arrays back to lists, for ``read_point`` to append to."""
+    for key in _RUN_KEYS:
+        setattr(cur, key, np.asarray(getattr(cur, key), float).tolist())
 
 
 def read_point(el: Element, cur: Samples, slots: dict[str, int]) -> None:

@@ -19,7 +19,14 @@ from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 
 from cramplog.errors import InputError
 
-__all__ = ["Element", "ParseError", "decode_xml", "iter_elements", "local_name"]
+__all__ = [
+    "Element",
+    "ParseError",
+    "declared_encoding",
+    "decode_xml",
+    "iter_elements",
+    "local_name",
+]
 
 _CHUNK = 1 << 16
 _DECL = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
@@ -32,7 +39,7 @@ def _one_line(text: str, limit: int = 60) -> str:
     return s.encode("ascii", "backslashreplace").decode("ascii")
 
 
-def _declared_encoding(data: bytes) -> str:
+def declared_encoding(data: bytes) -> str:
     """The encoding named by the BOM or the XML declaration (UTF-8 when neither says)."""
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
@@ -55,7 +62,7 @@ def decode_xml(data: bytes, name: str, kind: str) -> str:
     one clear line for: undecodable bytes, binary data, HTML pages, text that is not XML, and
     any DTD or entity declaration.
     """
-    encoding = _declared_encoding(data)
+    encoding = declared_encoding(data)
     if encoding in ("utf-16", "utf-16le", "utf-16be", "utf-16-le", "utf-16-be", "utf16"):
         encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else encoding
     elif encoding in ("utf-8", "utf8"):
@@ -80,8 +87,9 @@ def decode_xml(data: bytes, name: str, kind: str) -> str:
         raise InputError(
             f"{name}: an HTML page, not a {kind} file (a failed download or a login page?)"
         )
-    for marker, what in (("<!DOCTYPE", "a document type declaration (DTD)"),
-                         ("<!ENTITY", "an entity declaration")):  # fmt: skip
+    markers = (("<!DOCTYPE", "a document type declaration (DTD)"),
+               ("<!ENTITY", "an entity declaration"))  # fmt: skip
+    for marker, what in markers if "!" in text else ():  # one quick pass for the usual file
         if marker in text:
             raise InputError(
                 f"{name}: refused: the {kind} file holds {what}; activity files never need one "

@@ -415,8 +415,13 @@ def link_cramps(events: list[CrampEvent], activities: list[Activity], tz: tzinfo
       longest. A session's local day is ``activity.local_date(tz)``.
     """
     acts = [a for a in activities if a.id is not None]
+    # each event looks only at the sessions that started near it (order kept, so ties are
+    # broken as over all of them): a decade has thousands of sessions
+    longest = max((a.end - a.start for a in acts), default=timedelta(0))
+    margin = timedelta(days=2)  # any time zone's local day, and the slack
     for ev in events:
-        found = link_event(ev, acts, tz)
+        lo, hi = ev.when - longest - AFTER_WINDOW - margin, ev.when + margin
+        found = link_event(ev, [a for a in acts if lo <= a.start <= hi], tz)
         ev.activity_id = found.id if found is not None else None
 
 

@@ -66,11 +66,19 @@ def _row(g: SessionFeatures, th: dict[str, float]) -> Usable | None:
 
 
 def expected_pace(
-    prior: list[SessionFeatures], distance_m: float, duration_s: float | None, th: dict[str, float]
+    prior: list[SessionFeatures],
+    distance_m: float,
+    duration_s: float | None,
+    th: dict[str, float],
+    known: dict[int, Usable | None] | None = None,
 ) -> tuple[float | None, dict[str, Any]]:
     """(expected pace s/ effort km, evidence) from prior sessions; None when under
-    ``min_prior``. ``distance_m`` is the (effort) distance to predict."""
-    rows = [r for g in prior if (r := _row(g, th)) is not None]
+    ``min_prior``. ``distance_m`` is the (effort) distance to predict. ``known``: each
+    session's ``_row`` already worked out (by ``id``), as ``_run`` has them."""
+    if known is None:
+        rows = [r for g in prior if (r := _row(g, th)) is not None]
+    else:
+        rows = [r for g in prior if (r := known[id(g)]) is not None]
     return _expected(rows, distance_m, duration_s, th)
 
 
@@ -138,9 +146,12 @@ def _basis(
     effort: float,
     duration_s: float | None,
     kind: str | None,
+    rows: dict[int, Usable | None] | None = None,
+    kinds: dict[int, str] | None = None,
 ) -> tuple[float | None, dict[str, Any]]:
     """Expected effort pace and evidence with its ``basis``: earlier races where there are
-    any, else training of the same terrain ``kind``, else all terrains climb-adjusted."""
+    any, else training of the same terrain ``kind``, else all terrains climb-adjusted.
+    ``rows``, ``kinds``: each session's ``_row`` and terrain already worked out (by ``id``)."""
     th = ctx.th["CR04"]
     if races:
         exp, ev = _race_basis(races, effort, th)
@@ -148,12 +159,15 @@ def _basis(
             ev.update(basis="earlier races", earlier_races=len(races))
             return exp, ev
     if kind is not None:
-        same = [g for g in prior if terrain(g, th) == kind]
-        exp, ev = expected_pace(same, effort, duration_s, th)
+        if kinds is None:
+            same = [g for g in prior if terrain(g, th) == kind]
+        else:
+            same = [g for g in prior if kinds[id(g)] == kind]
+        exp, ev = expected_pace(same, effort, duration_s, th, rows)
         if exp is not None:
             ev["basis"] = f"training, same terrain ({kind})"
             return exp, ev
-    exp, ev = expected_pace(prior, effort, duration_s, th)
+    exp, ev = expected_pace(prior, effort, duration_s, th, rows)
     ev["basis"] = "training, all terrains, climb-adjusted"
     return exp, ev
 
@@ -193,6 +207,7 @@ def goal_prediction(ctx: RuleInputs, goal: Goal) -> tuple[float | None, dict[str
 def _run(ctx: RuleInputs) -> list[Finding]:
     th = ctx.th["CR04"]
     rows = {id(g): _row(g, th) for g in ctx.features}
+    kinds = {id(g): terrain(g, th) for g in ctx.features}
     out = []
     for f in ctx.features:
         row = rows[id(f)]
@@ -201,8 +216,8 @@ def _run(ctx: RuleInputs) -> list[Finding]:
         _, pace, effort, _ = row
         prior = ctx.prior(f, th["window_days"])
         races = _races_before(ctx, f.family, f.local_date, f) if f.is_race else []
-        kind = terrain(f, th)
-        exp, ev = _basis(ctx, prior, races, effort, f.duration_s, kind)
+        kind = kinds[id(f)]
+        exp, ev = _basis(ctx, prior, races, effort, f.duration_s, kind, rows, kinds)
         if exp is None:
             continue
         faster = (exp - pace) / exp * 100.0
