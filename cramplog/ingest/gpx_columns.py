@@ -28,6 +28,7 @@ processing instruction, or the skeleton does not read cleanly.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import cast
 
@@ -353,7 +354,10 @@ def _read_skeleton(
         run = Samples(t=_channel(cols["t"][sel]), lat=_channel(cols["lat"][sel]),
                       lon=_channel(cols["lon"][sel]))  # fmt: skip
         for key in _CHANNELS:
-            setattr(run, key, _channel(cols[key][sel]))
+            if key in shape.columns:
+                setattr(run, key, _channel(cols[key][sel]))
+            else:  # the points have no such value: the readers' "nothing" (track_samples)
+                setattr(run, key, [math.nan] * len(sel))
         runs.append(run)
     out.append(data[prev:])
     try:
