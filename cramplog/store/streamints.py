@@ -55,23 +55,24 @@ class Channel:
     the first sample, whose integer is in the header; None while they are the channel's row
     of the differences of all scaled channels), their range, and the samples kept aside."""
 
-    __slots__ = ("aside", "diffs", "hi", "lo", "planes", "spec")
+    __slots__ = ("aside", "diffs", "hi", "lo", "planes", "spec", "width")
 
     def __init__(self, spec: dict[str, Any], diffs: Any, lo: Any, hi: Any) -> None:
         self.spec = spec
         self.diffs = diffs
         self.lo, self.hi = int(lo), int(hi)
+        self.width = _width(self.lo, self.hi)
         self.aside = b""
         self.planes: list[Any] = []
 
-    @property
-    def width(self) -> int:
-        """Bytes (1, 2, 4 or 8) of a signed integer that holds every difference."""
-        for w in (1, 2, 4):
-            bound = 1 << (8 * w - 1)
-            if -bound <= self.lo and self.hi < bound:
-                return w
-        return 8
+
+def _width(lo: int, hi: int) -> int:
+    """Bytes (1, 2, 4 or 8) of a signed integer that holds ``lo`` to ``hi``."""
+    for w in (1, 2, 4):
+        bound = 1 << (8 * w - 1)
+        if -bound <= lo and hi < bound:
+            return w
+    return 8
 
 
 def encode_channels(stream: Stream, wide: list[str], narrow: list[str]) -> list[Channel]:
@@ -163,10 +164,9 @@ def _choose_steps(sample: np.ndarray, c8: int) -> tuple[list[tuple[float, float]
     fine = [i for i in range(c8, c) if (steps[i] or (0.0, 0.0))[1] >= FINE]
     if fine:
         plain = _bits_of(sample[fine], 0)
-        for r, (i, a, b) in enumerate(
-            zip(fine, _spread(chosen[fine]), _spread(plain), strict=True)
-        ):
-            if a > b:
+        spreads = _spread(np.concatenate([chosen[fine], plain]))
+        for r, i in enumerate(fine):
+            if spreads[r] > spreads[len(fine) + r]:
                 steps[i] = None
                 chosen[i] = plain[r]
     return steps, chosen
@@ -295,13 +295,11 @@ def _spread(runs: np.ndarray) -> list[float]:
     neighbours within each run (the last axis)."""
     import numpy as np
 
-    d = np.diff(runs, axis=-1).reshape(len(runs), -1)
-    m = d.shape[1]
-    if m == 0:
+    d = (runs[..., 1:] - runs[..., :-1]).reshape(len(runs), -1)
+    if d.shape[1] == 0:
         return [0.0] * len(runs)
-    mean = np.add.reduce(d, axis=1) / m
-    var = np.einsum("ij,ij->i", d, d) / m - mean * mean
-    return [float(x) for x in np.sqrt(np.maximum(var, 0.0))]
+    d -= d.mean(axis=1, keepdims=True)
+    return [float(x) for x in np.sqrt(np.einsum("ij,ij->i", d, d) / d.shape[1])]
 
 
 def _sample_index(n: int) -> np.ndarray:
