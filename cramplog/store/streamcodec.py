@@ -15,8 +15,9 @@ A ``CLS3`` blob: the magic; the header's length (uint32) and the header, JSON wi
 (samples), ``channels`` (names) and ``enc`` (one entry a channel: ``div`` or ``mul`` for a
 scaled channel, none for bits; ``first``, the first integer; ``w``, bytes per difference;
 ``raw``, the planes of noise stored uncompressed; ``aside``, how many samples are kept
-aside); then the raw planes, channel by channel; then one zlib stream of the other planes,
-each channel's followed by its samples kept aside (positions as uint32, then the floats).
+aside); then the raw planes, channel by channel; then one zlib stream (run-length matching)
+of the other planes, each channel's followed by its samples kept aside (positions as
+uint32, then the floats).
 
 ``CLS2`` (written before) keeps each channel's floats byte-shuffled and zlib-compressed;
 ``CLS1`` (earlier still) the plain floats. Both are still read.
