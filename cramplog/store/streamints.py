@@ -21,6 +21,7 @@ few thousand samples, and numpy's cost per call would otherwise outweigh its wor
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -34,8 +35,9 @@ if TYPE_CHECKING:
 DIVISORS = tuple(10.0**d for d in range(16))
 NARROW_DIVISORS = 7
 SEMICIRCLE = 180.0 / 2**31
-# From this divisor on, a float32's bit patterns may differ by fewer bytes than its
-# integers (a float32 of kilometres has no fifth decimal), so the two are compared.
+# From this divisor on, and with the semicircle, a float32's bit patterns may differ by
+# fewer bytes than its integers (a float32 of kilometres has no fifth decimal, and fits
+# the semicircle's 8e-8 whatever it is), so the two are compared.
 FINE = 10_000.0
 # A scaled channel keeps at most one sample in this many aside; more, and it is kept as bits.
 MAX_ASIDE = 32
@@ -146,22 +148,25 @@ def _choose_steps(sample: np.ndarray, c8: int) -> tuple[list[tuple[float, float]
 
     c = len(sample)
     ok = np.isfinite(sample)
-    factor = np.array([*DIVISORS, 1.0 / SEMICIRCLE]).reshape(-1, 1, 1, 1)
+    factor = _factors()
     ints = np.rint(sample * factor)  # every step at once
     back = ints / factor
     back[-1] = ints[-1] * SEMICIRCLE
     back[:, c8:] = back[:, c8:].astype("<f4")  # what float32 channels would keep
-    fits = (back == sample) | ~ok  # a guess only: the encoding checks every bit
+    # a guess only (the encoding checks every bit), and no integer a float64 cannot hold:
+    # at the finest steps every float64 fits, as the nearest to a too big integer
+    fits = ((back == sample) & (np.abs(ints) < EXACT)) | ~ok
     found = fits.reshape(len(factor), c, -1).all(axis=2) & ok.reshape(c, -1).any(axis=1)
     found[NARROW_DIVISORS : len(DIVISORS), c8:] = False
-    first = found.argmax(axis=0).tolist()
+    first = found.argmax(axis=0)
     chosen = ints[first, np.arange(c)]
+    hit: list[bool] = found[first, np.arange(c)].tolist()
     steps: list[tuple[float, float] | None] = [
-        ((1.0, DIVISORS[k]) if k < len(DIVISORS) else (SEMICIRCLE, 1.0)) if found[k, i] else None
-        for i, k in enumerate(first)
+        ((1.0, DIVISORS[k]) if k < len(DIVISORS) else (SEMICIRCLE, 1.0)) if hit[i] else None
+        for i, k in enumerate(first.tolist())
     ]
-    # a float32 of kilometres has no fifth decimal: its bits may differ less than its ints
-    fine = [i for i in range(c8, c) if (steps[i] or (0.0, 0.0))[1] >= FINE]
+    # a float32 channel of such a step: the bits may differ less than the integers
+    fine = [i for i in range(c8, c) if (step := steps[i]) and (step[1] >= FINE or step[0] != 1)]
     if fine:
         plain = _bits_of(sample[fine], 0)
         spreads = _spread(np.concatenate([chosen[fine], plain]))
@@ -170,6 +175,15 @@ def _choose_steps(sample: np.ndarray, c8: int) -> tuple[list[tuple[float, float]
                 steps[i] = None
                 chosen[i] = plain[r]
     return steps, chosen
+
+
+@cache
+def _factors() -> np.ndarray:
+    """What each step multiplies a float by to give its integer, shaped to broadcast over
+    (channel, run, sample); made once."""
+    import numpy as np
+
+    return np.array([*DIVISORS, 1.0 / SEMICIRCLE]).reshape(-1, 1, 1, 1)
 
 
 def _scaled(
@@ -198,17 +212,20 @@ def _scaled(
     np.not_equal(back[c8:].astype("<f4").view("<i4"), f4.view("<i4"), out=bad[c8:])
     diffs = _diffs(ints)
     lows, highs = diffs.min(axis=1).tolist(), diffs.max(axis=1).tolist()
-    misfits: list[bool] = list(np.any(bad, axis=1))
+    firsts: list[float] = ints[:, 0].tolist()
+    misfits: list[bool] = bad.any(axis=1).tolist()  # type: ignore[assignment]
     for i, any_bad in enumerate(misfits):
         if steps[i] is None:
             continue
         spec: dict[str, Any] = {"mul": muls[i]} if muls[i] != 1.0 else {"div": divs[i]}
-        row, lo, hi = ints[i], lows[i], highs[i]
+        lo, hi = lows[i], highs[i]
         # every integer and difference is exact in float64 unless one may be too big (or
         # NaN: then lo or hi is NaN too, and the comparison is false)
-        if not any_bad and abs(row[0]) + n * max(abs(lo), abs(hi)) < EXACT:
-            out[i] = Channel(spec | {"first": int(row[0])}, None, lo, hi)
+        if not any_bad and abs(firsts[i]) + n * max(abs(lo), abs(hi)) < EXACT:
+            spec["first"] = int(firsts[i])
+            out[i] = Channel(spec, None, lo, hi)
             continue
+        row = ints[i]
         misfit = bad[i] | ~(np.abs(row) < EXACT)
         n_bad = int(np.count_nonzero(misfit))
         if n_bad * MAX_ASIDE > n:
@@ -296,10 +313,12 @@ def _spread(runs: np.ndarray) -> list[float]:
     import numpy as np
 
     d = (runs[..., 1:] - runs[..., :-1]).reshape(len(runs), -1)
-    if d.shape[1] == 0:
+    m = d.shape[1]
+    if m == 0:
         return [0.0] * len(runs)
-    d -= d.mean(axis=1, keepdims=True)
-    return [float(x) for x in np.sqrt(np.einsum("ij,ij->i", d, d) / d.shape[1])]
+    mean = np.add.reduce(d, axis=1) / m
+    var = np.einsum("ij,ij->i", d, d) / m - mean * mean
+    return [float(x) for x in np.sqrt(np.maximum(var, 0.0))]
 
 
 def _sample_index(n: int) -> np.ndarray:
