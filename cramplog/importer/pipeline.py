@@ -1,6 +1,7 @@
 """Import pipeline: find files, skip the ones already stored (content hash), parse the rest
 (in worker processes when there are enough of them), put local times in the athlete's
-zone, fill gaps from summary CSVs, and store each file in its own transaction.
+zone, fill gaps from summary CSVs, and store each file whole or not at all (a savepoint in a
+batch of files that share a transaction, ``Store.batch``).
 
 Nothing here prints: progress goes through a callback and the outcome is an ImportOutcome.
 """
@@ -23,7 +24,7 @@ from cramplog.importer.feed import Feed
 from cramplog.importer.pool import ParsePool, parse_one, without_name
 from cramplog.ingest.walk import Entry, Problem, walk
 from cramplog.model import Activity, ParseResult, Profile
-from cramplog.store import Store
+from cramplog.store import AddResult, Store
 
 Progress = Callable[[int, int], None]
 
@@ -147,52 +148,80 @@ def _import_one(
     first = next(files, None)  # read up to the first new file: none, no numpy either
     fctx = _feature_context(prof) if first is not None else None
     big = pool.wants(len(todo), sum(e.size for e in todo))
-    for entry, sha, result in _parse_all(chain([first] if first else [], files), big, pool, fctx):
-        done += 1
-        if progress is not None:
-            progress(done, total)
-        if isinstance(result, str):
-            report.failed.append((entry.display, result))
-            continue
-        for key, value in result.fills.items():
-            fills[_fill_key(key)] = value
-            fill_origin[_fill_key(key)] = (entry, sha)
-        acts = [_localize(a, tz) for a in result.activities]
-        for a in acts:
-            if not a.is_race and (_RACE.search(entry.name) or _RACE.search(a.title or "")):
-                a.is_race = True
-        fill = fills.get(_fill_key(entry.rel)) or fills.get(_fill_key(entry.name))
-        if fill:
-            for a in acts:
-                _apply_fill(a, fill)
-        for w in result.warnings:
-            report.warnings.append((entry.display, without_name(w, entry.name)))
-        fmt = _format_of(entry.name)
-        try:
-            added = store.add_file(
-                name,
-                sha,
-                entry.rel,
-                fmt,
-                entry.size,
-                acts,
-                status="partial" if result.warnings else "ok",
-                message="; ".join(result.warnings)[:500] or None,
-            )
-        except CramplogError as exc:
-            report.failed.append((entry.display, str(exc)))
-            continue
-        report.imported_files += 1
-        report.activities_added += added.inserted
-        report.merged += added.merged
-        if fctx is not None:
-            _store_features(store, name, fctx, acts)
+    # The files' sessions share transactions (a batch), each file a savepoint in it: a
+    # file lands whole or not at all, without a commit of its own (a commit per file, two
+    # with its features, was most of what storing cost). A file counts once committed.
+    stored: list[tuple[Entry, AddResult]] = []
+    with store.batch() as batch:
+        for entry, sha, result in _parse_all(
+            chain([first] if first else [], files), big, pool, fctx
+        ):
+            done += 1
+            if progress is not None:
+                progress(done, total)
+            if isinstance(result, str):
+                report.failed.append((entry.display, result))
+                continue
+            for key, value in result.fills.items():
+                fills[_fill_key(key)] = value
+                fill_origin[_fill_key(key)] = (entry, sha)
+            fill = fills.get(_fill_key(entry.rel)) or fills.get(_fill_key(entry.name))
+            acts = _prepare(entry, result, fill, tz, report)
+            try:
+                added = store.add_file(
+                    name,
+                    sha,
+                    entry.rel,
+                    _format_of(entry.name),
+                    entry.size,
+                    acts,
+                    status="partial" if result.warnings else "ok",
+                    message="; ".join(result.warnings)[:500] or None,
+                )
+            except CramplogError as exc:
+                report.failed.append((entry.display, str(exc)))
+                if batch.undone():  # a full disk: the files since the last commit are gone
+                    report.failed += [(e.display, str(exc)) for e, _ in stored]
+                    stored.clear()
+                continue
+            stored.append((entry, added))
+            if fctx is not None:
+                _store_features(store, name, fctx, acts)
+            if batch.tick():
+                _count_stored(report, stored)
+        _store_orphan_rows(store, name, fills, fill_origin, present, tz, report, fctx)
+    _count_stored(report, stored)
 
     report.known += feed.n_known
-    _store_orphan_rows(store, name, fills, fill_origin, present, tz, report, fctx)
     for entry, data, sha in feed.cramps:
         _import_cramps(store, name, entry, data, sha, tz, report)
     store.set_file_stats(name, feed.stats)
+
+
+def _prepare(
+    entry: Entry, result: ParseResult, fill: dict[str, Any] | None, tz: Any, report: ImportOutcome
+) -> list[Activity]:
+    """A file's sessions ready to store: local times in the athlete's zone, races marked,
+    gaps filled from a summary CSV's row; its warnings noted."""
+    acts = [_localize(a, tz) for a in result.activities]
+    for a in acts:
+        if not a.is_race and (_RACE.search(entry.name) or _RACE.search(a.title or "")):
+            a.is_race = True
+    if fill:
+        for a in acts:
+            _apply_fill(a, fill)
+    for w in result.warnings:
+        report.warnings.append((entry.display, without_name(w, entry.name)))
+    return acts
+
+
+def _count_stored(report: ImportOutcome, stored: list[tuple[Entry, AddResult]]) -> None:
+    """Count the files of a committed batch as imported (and empty the list)."""
+    for _, added in stored:
+        report.imported_files += 1
+        report.activities_added += added.inserted
+        report.merged += added.merged
+    stored.clear()
 
 
 def _feature_context(profile: Profile) -> tuple[Profile, Any, str] | None:
@@ -225,7 +254,7 @@ def _store_features(
     if not numbers:
         return
     profile, hr, key = fctx
-    stored = store.activities(athlete, ids=list(numbers))
+    stored = store.activities(athlete, ids=list(numbers), sources=False)  # features need none
     store.put_features(
         {a.id: compute_features(a, profile, hr, numbers[a.id]).to_dict() for a in stored if a.id},
         key,

@@ -5,7 +5,8 @@ What people type is also written to a journal of plain files beside the store
 (journal/files.py, store/journaled.py), from which ``cramplog store rebuild`` builds a new store.
 
 Files are keyed by content hash, so importing the same file again parses nothing. Every
-file's activities are written in one transaction, so an interrupted import never leaves
+file's activities are written whole or not at all (a transaction, or a savepoint of the
+importer's batch, which commits every few files), so an interrupted import never leaves
 half an activity. WAL mode and a busy timeout let two imports share one store.
 
 May import: model, errors, thresholds, journal. Nothing above: the store knows no rules.

@@ -92,7 +92,8 @@ class ActivityQueries(StoreBase):
         status: str = "ok",
         message: str | None = None,
     ) -> AddResult:
-        """Store one file's activities and the file itself, in one transaction.
+        """Store one file's activities and the file itself, in one transaction (a savepoint
+        inside a ``batch`` or another transaction): all of it, or none of it.
 
         A session already stored from another source (start within 5 minutes, duration or
         distance within 5 %) is merged: the richer format's numbers win, gaps are filled
@@ -199,9 +200,10 @@ class ActivityQueries(StoreBase):
         with_stream: bool = False,
         since: datetime | None = None,
         ids: list[int] | None = None,
+        sources: bool = True,
     ) -> list[Activity]:
         """An athlete's sessions, oldest first, with the file names merged into each
-        (only those with these row ``ids``, when given)."""
+        (only those with these row ``ids``, when given; no names with ``sources=False``)."""
         aid = self.athlete_id(athlete, create=False)
         if aid is None:
             return []
@@ -219,7 +221,27 @@ class ActivityQueries(StoreBase):
             sql += f" AND id IN ({','.join('?' * len(ids))})"
             args.extend(ids)
         rows = self.conn.execute(sql + " ORDER BY start_epoch, id", args).fetchall()
-        sources: dict[int, list[str]] = {}
+        names = self._source_names(aid, ids) if sources else {}
+        out = []
+        for r in rows:
+            act = Activity(
+                sport=r["sport"],
+                start=_parse_iso(r["start_utc"]),
+                utc_offset_s=r["utc_offset_s"],
+                is_race=bool(r["is_race"]),
+                id=r["id"],
+                athlete=athlete,
+                sources=names.get(r["id"], []),
+                source_format=r["source_format"],
+                **{k: r[k] for k in _SUMMARY},
+            )
+            if with_stream and r["stream"] is not None:
+                act.stream = decode_stream(r["stream"])
+            out.append(act)
+        return out
+
+    def _source_names(self, aid: int, ids: list[int] | None) -> dict[int, list[str]]:
+        """The file names merged into each session of the athlete (of these ``ids``)."""
         if ids is None:
             src_sql = (
                 "SELECT s.activity_id, s.name FROM activity_sources s JOIN activities a"
@@ -232,25 +254,10 @@ class ActivityQueries(StoreBase):
                 f" WHERE activity_id IN ({','.join('?' * len(ids))}) ORDER BY rowid"
             )
             src_args = list(ids)
+        names: dict[int, list[str]] = {}
         for s in self.conn.execute(src_sql, src_args):
-            sources.setdefault(s[0], []).append(s[1])
-        out = []
-        for r in rows:
-            act = Activity(
-                sport=r["sport"],
-                start=_parse_iso(r["start_utc"]),
-                utc_offset_s=r["utc_offset_s"],
-                is_race=bool(r["is_race"]),
-                id=r["id"],
-                athlete=athlete,
-                sources=sources.get(r["id"], []),
-                source_format=r["source_format"],
-                **{k: r[k] for k in _SUMMARY},
-            )
-            if with_stream and r["stream"] is not None:
-                act.stream = decode_stream(r["stream"])
-            out.append(act)
-        return out
+            names.setdefault(s[0], []).append(s[1])
+        return names
 
     def streams(self, ids: Iterable[int]) -> dict[int, Stream]:
         """The sample streams of these sessions (those that have one), by activity id."""
@@ -287,14 +294,18 @@ class ActivityQueries(StoreBase):
         return out
 
     def put_features(self, items: dict[int, dict[str, Any]], key: str) -> None:
-        """Cache feature dicts under ``key``; a read-only store skips it (a cache only)."""
+        """Cache feature dicts under ``key``; a read-only store skips it (a cache only).
+        Inside a transaction (the importer's batch) it needs no savepoint of its own: a
+        cache, each row's update whole or not at all is enough."""
         if not items or self.readonly:
             return
+        rows = [(json.dumps(v), key, k) for k, v in items.items()]
+        sql = "UPDATE activities SET features = ?, features_key = ? WHERE id = ?"
+        if self.conn.in_transaction:
+            self.conn.executemany(sql, rows)
+            return
         with self.transaction():
-            self.conn.executemany(
-                "UPDATE activities SET features = ?, features_key = ? WHERE id = ?",
-                [(json.dumps(v), key, k) for k, v in items.items()],
-            )
+            self.conn.executemany(sql, rows)
 
 
 def _id_chunks(ids: Iterable[int], size: int = 500) -> Iterator[tuple[list[int], str]]:

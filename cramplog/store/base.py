@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +18,13 @@ if TYPE_CHECKING:
     from cramplog.model import CrampEvent, Profile
 
 REBUILD_HINT = "run 'cramplog store rebuild' to rebuild it from its journal"
+
+# A batch of writes (``StoreBase.batch``) commits after this many ticks (the importer
+# ticks once a file), or once its transaction is this old: another cramplog waiting to
+# write to the store waits about that long at most, and a killed import loses at most that
+# much work (the next run does it again).
+BATCH_TICKS = 16
+BATCH_S = 0.5
 
 
 def is_damage(exc: BaseException) -> bool:
@@ -89,6 +97,9 @@ class StoreBase:
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the store at {self.path}: {exc}") from None
         self.conn.row_factory = sqlite3.Row
+        self._batch: Batch | None = None
+        self._depth = 0  # savepoints open
+        self._athlete_ids: dict[str, int] = {}
         try:
             self.conn.execute("PRAGMA busy_timeout = 30000")
             self.conn.execute("PRAGMA foreign_keys = ON")
@@ -154,18 +165,46 @@ class StoreBase:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: all of it lands, or none of it (also on Ctrl-C).
-        A read-only store refuses it with StoreError before anything is written."""
+        A read-only store refuses it with StoreError before anything is written.
+
+        Inside another transaction, or inside a ``batch``, it is a savepoint of that
+        transaction: all of it or none of it lands when that one commits."""
         if self.readonly:
             raise StoreError(f"the store at {self.path} was opened read-only; it cannot be written")
+        if self._batch is not None and not self.conn.in_transaction:
+            self._batch.begin()
         with self._write() as conn:
             yield conn
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def batch(self) -> Iterator[Batch]:
+        """Writes that share transactions, for many small ones (a file's sessions each):
+        each ``transaction()`` inside is a savepoint of the batch's transaction, which
+        begins with the first of them and commits every ``BATCH_TICKS`` ticks or
+        ``BATCH_S`` seconds (``Batch.tick``), and at the end. An exception that ends the
+        batch still commits what completed (as separate transactions would have), then
+        goes on."""
+        if self._batch is not None:  # already in one: the outer one commits
+            yield self._batch
+            return
+        self._batch = Batch(self)
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(damaged_message(self.path, exc)) from None
+            yield self._batch
+        except BaseException:
+            done, self._batch = self._batch, None
+            with suppress(StoreError):
+                done.commit()
+            raise
+        done, self._batch = self._batch, None
+        done.commit()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        if self.conn.in_transaction:
+            with self._savepoint():
+                yield self.conn
+            return
+        self._execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
         except BaseException as exc:
@@ -177,10 +216,34 @@ class StoreBase:
                 raise StoreError(damaged_message(self.path, exc)) from None
             raise
         else:
+            self._execute("COMMIT")
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        self._depth += 1
+        name = f"sp{self._depth}"
+        try:
+            self._execute(f"SAVEPOINT {name}")
             try:
-                self.conn.execute("COMMIT")
-            except sqlite3.DatabaseError as exc:
-                raise StoreError(damaged_message(self.path, exc)) from None
+                yield
+            except BaseException as exc:
+                if self.conn.in_transaction:  # else SQLite undid it all (a full disk)
+                    with suppress(sqlite3.Error):
+                        self.conn.execute(f"ROLLBACK TO {name}")
+                        self.conn.execute(f"RELEASE {name}")
+                if is_damage(exc):
+                    raise StoreError(damaged_message(self.path, exc)) from None
+                raise
+            self._execute(f"RELEASE {name}")
+        finally:
+            self._depth -= 1
+
+    def _execute(self, sql: str) -> None:
+        """A statement that opens, ends or commits a transaction (StoreError on damage)."""
+        try:
+            self.conn.execute(sql)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(damaged_message(self.path, exc)) from None
 
     # Hooks the journal (store/journaled.py) fills in: called inside the write transaction
     # that changes what a person typed, so the journal and the store change together.
@@ -191,17 +254,61 @@ class StoreBase:
         """``profile`` was stored."""
 
     def athlete_id(self, name: str, *, create: bool = True) -> int | None:
+        # an athlete's id never changes once committed: kept, one SELECT per name
+        if name in self._athlete_ids:
+            return self._athlete_ids[name]
         row = self.conn.execute("SELECT id FROM athletes WHERE name = ?", (name,)).fetchone()
-        if row is not None:
-            return int(row[0])
-        if not create:
+        if row is None and not create:
             return None
-        with self.transaction():
-            cur = self.conn.execute("INSERT OR IGNORE INTO athletes (name) VALUES (?)", (name,))
-            if cur.lastrowid and cur.rowcount:
-                return int(cur.lastrowid)
-        row = self.conn.execute("SELECT id FROM athletes WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            with self.transaction():
+                self.conn.execute("INSERT OR IGNORE INTO athletes (name) VALUES (?)", (name,))
+                row = self.conn.execute(
+                    "SELECT id FROM athletes WHERE name = ?", (name,)
+                ).fetchone()
+        if not self.conn.in_transaction:  # else not committed yet: it may still be undone
+            self._athlete_ids[name] = int(row[0])
         return int(row[0])
 
     def athletes(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT name FROM athletes ORDER BY name")]
+
+
+class Batch:
+    """The transaction of a ``StoreBase.batch``: begun by the first write inside it,
+    committed by the ``BATCH_TICKS``-th ``tick`` or the first once ``BATCH_S`` old, and at
+    the batch's end."""
+
+    def __init__(self, store: StoreBase) -> None:
+        self._store = store
+        self._began: float | None = None
+        self._ticks = 0
+
+    def begin(self) -> None:
+        self._store._execute("BEGIN IMMEDIATE")
+        self._began = time.monotonic()
+        self._ticks = 0
+
+    def tick(self) -> bool:
+        """One piece of work done (a file): commit if it is time; whether it did (what
+        was written since the last commit is stored now)."""
+        if self._began is None:
+            return False
+        self._ticks += 1
+        if self._ticks < BATCH_TICKS and time.monotonic() - self._began < BATCH_S:
+            return False
+        self.commit()
+        return True
+
+    def commit(self) -> None:
+        began, self._began = self._began, None
+        if began is not None and self._store.conn.in_transaction:
+            self._store._execute("COMMIT")
+
+    def undone(self) -> bool:
+        """Whether SQLite undid the open transaction (it does on a full disk or an I/O
+        error): nothing written since the last commit is stored. Says so once."""
+        if self._began is None or self._store.conn.in_transaction:
+            return False
+        self._began = None
+        return True
