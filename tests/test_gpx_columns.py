@@ -205,7 +205,7 @@ def test_numbers_of_every_decimal_layout() -> None:
     """Every sign, length and dot place up to the matrix reader's limit, against ``float``."""
     rng = np.random.default_rng(5)
     texts = []
-    for digits in range(1, 16):
+    for digits in range(1, 19):  # past 15 digits: Python's float itself
         for dot in range(-1, digits + 1):
             for _ in range(12):
                 s = "".join(rng.choice(list("0123456789"), digits))
@@ -298,3 +298,17 @@ def test_a_value_the_xml_parser_would_not_read_as_written(bad: str) -> None:
     body = bulk.PTS.replace("<ele>300.5</ele>", f"<ele>300.5{bad}</ele>", 1)
     assert body != bulk.PTS
     check_columns(bulk.doc(body).encode())
+
+
+def test_sixteen_digits_are_not_read_by_the_matrix() -> None:
+    """Past 15 digits a mantissa is no longer exact in float64: such values (Garmin writes
+    positions with 30) go to ``float`` itself, even when many share a length."""
+    rng = np.random.default_rng(0)
+    texts = []
+    for _ in range(3000):
+        s = "".join(rng.choice(list("0123456789"), 16))
+        d = int(rng.integers(0, 16))
+        texts.append(s[:d] + "." + s[d:])
+    value, good = _numbers_of(texts)
+    assert good.all()
+    np.testing.assert_array_equal(value, np.array([float(t) for t in texts]))

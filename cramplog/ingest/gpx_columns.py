@@ -12,7 +12,7 @@ How:
 2. Every ``<trkpt`` of the file is a candidate. For all candidates at once, piece by piece,
    numpy compares the fixed text and finds where each value ends, so a candidate is *taken*
    only when its bytes are exactly the shape's fixed text with values between the pieces.
-3. Values: a plain decimal (``-?digits[.digits]``, at most 14 digits) is its integer mantissa
+3. Values: a plain decimal (``-?digits[.digits]``, at most 15 digits) is its integer mantissa
    divided by a power of ten, both exact in float64, so the quotient is the correctly rounded
    number ``float`` gives; other numbers go through ``float`` itself. Times of the form
    ``YYYY-MM-DDTHH:MM:SS[.f]Z`` are read by ``gpx_bulk.utc_times``. Values the others would
@@ -45,7 +45,7 @@ _MAX_SHAPES = 3  # shapes tried per file
 _MAX_PIECE = 512  # longest fixed text between two values
 _PAD = _MAX_PIECE + 64  # zero bytes after the data: every window stays inside the array
 _MAX_VALUE = 48  # longest value read here (Garmin writes positions with 30+ digits)
-_MAX_DIGITS = 14  # mantissa < 10**15: exact in float64 with room for the dot's shift
+_MAX_DIGITS = 15  # mantissa < 10**15 < 2**53: exact in float64
 _NUMBERS = ("lat", "lon", "ele", "hr", "cad", "temp", "speed")
 _CHANNELS = ("ele", "hr", "cad", "temp", "speed")
 _POW10 = 10.0 ** np.arange(_MAX_DIGITS + 2)  # all exact (up to 1e22 they are)
@@ -256,7 +256,8 @@ def _numbers(views: _Views, first: np.ndarray, length: np.ndarray) -> tuple[np.n
     n = len(first)
     value = np.full(n, np.nan)
     good = np.zeros(n, dtype=bool)
-    counts = np.bincount(length, minlength=_MAX_DIGITS + 2)[: _MAX_DIGITS + 2]
+    longest = _MAX_DIGITS + 2  # a sign, the digits and a dot
+    counts = np.bincount(length, minlength=longest + 1)[: longest + 1]
     for size in np.flatnonzero(counts >= 8).tolist():
         if size == 0:
             continue
@@ -264,8 +265,6 @@ def _numbers(views: _Views, first: np.ndarray, length: np.ndarray) -> tuple[np.n
         rows = views.rows(size, first[sel])
         dots = np.flatnonzero(rows[0] == 46)
         dot = int(dots[0]) if len(dots) == 1 else -1
-        if size - (dot >= 0) > _MAX_DIGITS:
-            continue
         code = rows - np.uint8(48)  # other bytes wrap round to >= 10; "." is 254, "-" 253
         bound = np.full(size, 10, dtype=np.uint8)
         bound[0] = 255  # a sign or a digit: checked below
@@ -276,13 +275,15 @@ def _numbers(views: _Views, first: np.ndarray, length: np.ndarray) -> tuple[np.n
             fine &= rows[:, dot] == 46
         neg = (code[:, 0] == 253) & (dot != 0)
         fine &= (code[:, 0] < 10) | neg | (dot == 0)
-        fine &= size - (dot >= 0) - neg >= 1  # at least one digit
+        digits = size - (dot >= 0) - neg
+        fine &= (digits >= 1) & (digits <= _MAX_DIGITS)
         # a digit weighs 10 ** (digits right of it); the dot and the sign weigh nothing
-        after = np.arange(size - 1, -1, -1) - (np.arange(size) < dot)
+        after = np.maximum(np.arange(size - 1, -1, -1) - (np.arange(size) < dot), 0)
         weight = _POW10[after]
         if dot >= 0:
             weight[dot] = 0.0
-        mantissa = code.astype(np.float64) @ weight - np.where(neg, 253.0 * weight[0], 0.0)
+        code[neg, 0] = 0
+        mantissa = code.astype(np.float64) @ weight  # every product and sum exact (< 2**53)
         v = mantissa / _POW10[size - 1 - dot if dot >= 0 else 0]
         take = sel[fine]
         value[take] = np.where(neg, -v, v)[fine]
