@@ -312,3 +312,33 @@ def test_sixteen_digits_are_not_read_by_the_matrix() -> None:
     value, good = _numbers_of(texts)
     assert good.all()
     np.testing.assert_array_equal(value, np.array([float(t) for t in texts]))
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["markup-flood", "point-flood", "long-value", "long-track", "quote-flood"],
+)
+def test_memory_stays_within_a_few_times_the_file(label: str) -> None:
+    """Hostile files (2 MB of markup, of ``<trkpt``, of one value) and a long real track:
+    what the column reader allocates (numpy registers its arrays with tracemalloc) stays
+    under 6 times the file's size, whatever the file holds."""
+    import tracemalloc
+
+    big = 2_000_000
+    text = {
+        "markup-flood": bulk.doc(bulk.PTS + "<a>" * (big // 3)),
+        "point-flood": bulk.doc(bulk.PTS + "<trkpt " * (big // 7)),
+        "long-value": bulk.doc(bulk.PTS + '<trkpt lat="1" lon="2">' + "1" * big + "</trkpt>"),
+        "long-track": bulk.doc("".join(bulk.point(i) for i in range(12_000))),
+        "quote-flood": bulk.doc(bulk.PTS + '<trkpt lat="' + '"' * big + '">'),
+    }[label]
+    data = text.encode()
+    decoded = decode_xml(data, "a.gpx", "GPX")
+    tracemalloc.start()
+    try:
+        got = gpx_columns.scan(data, decoded)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 6 * len(data), f"{label}: {peak / len(data):.1f} x the file"
+    assert (got is not None) == (label in ("long-value", "long-track"))

@@ -22,7 +22,8 @@ How:
    tracks are exactly the element reader's.
 
 The answer is ``None`` (the caller goes on with ``gpx_bulk``) when no shape takes half of the
-points, the file is not UTF-8 or ASCII, a placeholder would sit in a comment, CDATA section or
+points, the file is not UTF-8 or ASCII, its markup or ``<trkpt`` are denser than any track's
+(so memory stays within a few times the file's size), a placeholder would sit in a comment, CDATA section or
 processing instruction, or the skeleton does not read cleanly.
 """
 
@@ -42,6 +43,7 @@ from cramplog.ingest.xmlsafe import ParseError, declared_encoding, decode_xml
 _UTF8 = {"utf-8", "utf8", "utf-8-sig", "us-ascii", "ascii"}
 _MARK = b"<trkpt"
 _MAX_SHAPES = 3  # shapes tried per file
+_MIN_POINT = 40  # bytes: a point with a position and a time takes more
 _MAX_PIECE = 512  # longest fixed text between two values
 _PAD = _MAX_PIECE + 64  # zero bytes after the data: every window stays inside the array
 _MAX_VALUE = 48  # longest value read here (Garmin writes positions with 30+ digits)
@@ -70,16 +72,16 @@ class _Shape:
 def scan(data: bytes, text: str) -> list[Samples] | None:
     """The tracks ``gpx_elements.read_tracks`` reads from ``text`` (``data`` decoded), or None
     when this cannot tell."""
-    if declared_encoding(data) not in _UTF8:
-        return None
+    if declared_encoding(data) not in _UTF8 or data.count(b"<") > len(data) // 4:
+        return None  # markup denser than any track's: memory here grows with it
     views = _Views(np.frombuffer(data + bytes(_PAD), dtype=np.uint8))
     lt = np.flatnonzero(views.arr[: len(data)] == 60)  # every "<"
     starts = lt[views.arr[lt + 1] == 116]  # "<t": trkpt, time, trk, trkseg, type, ...
     starts = starts[(views[len(_MARK)][starts] == _MARK)
                     & _SPACE[views.arr[starts + len(_MARK)]]]  # fmt: skip
     n = len(starts)
-    if n == 0:
-        return None
+    if n == 0 or n * _MIN_POINT > len(data):
+        return None  # no points, or more than a track can hold (bounded memory)
     taken = np.full(n, -1)  # shape number of each candidate, -1 = not taken
     ends = np.zeros(n, dtype=np.int64)
     cols = {key: np.full(n, np.nan) for key in ("t", *_NUMBERS)}
