@@ -740,7 +740,7 @@ def test_a_version_2_store_gains_the_outcome_table_in_place(tmp_path: Path) -> N
     con.close()
     with Store(p) as st:
         v = st.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]
-        assert int(v) == SCHEMA_VERSION == 4
+        assert int(v) == SCHEMA_VERSION == 5
         assert st.count_activities("ana") == n and len(st.cramps("ana")) == 2
         assert st.put_outcome("ana", "k", {"report": {}, "overview": {}})
         assert st.cached_outcome("ana", "k") == {"report": {}, "overview": {}}

@@ -177,3 +177,34 @@ def test_a_season_stream_is_smaller_than_before() -> None:
 def test_not_a_blob_is_refused() -> None:
     with pytest.raises(ValueError):
         decode_stream(b"CLS9" + b"\0" * 20)
+
+
+def test_a_store_of_version_4_with_cls2_streams_opens_and_reads_them(tmp_path: Path) -> None:
+    """A store written before CLS3 (schema 4, CLS2 blobs) is upgraded to this version's schema
+    and its streams read back as they were; a store at this version is refused by a cramplog
+    of schema 4, which cannot decode CLS3 (its "newer" message: tests/test_store.py)."""
+    import sqlite3
+
+    from cramplog.importer.pipeline import import_paths
+    from cramplog.store import Store
+    from cramplog.store.schema import SCHEMA_VERSION
+
+    db = tmp_path / "s.sqlite"
+    with Store(db) as st:
+        import_paths(st, [SAMPLE_LOGS / "alex"], athlete="alex", workers=1)
+        ids = [a.id for a in st.activities("alex") if a.id is not None]
+        now = st.streams(ids)
+    con = sqlite3.connect(db)
+    with con:
+        for i, s in now.items():
+            con.execute("UPDATE activities SET stream = ? WHERE id = ?", (_old_blob(s), i))
+        con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    con.close()
+    with Store(db) as st:
+        v = st.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]
+        assert int(v) == SCHEMA_VERSION == 5
+        again = st.streams(ids)
+    assert again.keys() == now.keys() and len(now) > 10
+    for i, s in now.items():
+        _assert_bits(again[i], {c: getattr(s, c) for c in ("t_s", *STREAM_CHANNELS)
+                                if getattr(s, c) is not None})  # fmt: skip

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # One cached analysis outcome per athlete (see store/outcomes.py): the key it was computed
 # under and the zlib-compressed JSON of the outcome.
@@ -31,6 +31,9 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: ("ALTER TABLE cramps ADD COLUMN source TEXT",),  # which cramps.csv an event came from
     2: (OUTCOMES_TABLE,),  # the cached analysis outcome per athlete
     3: (FILE_STATS_TABLE,),  # how each file looked when read: warm runs skip reading it
+    # streams may now be stored as CLS3 (store/streamcodec.py), which cramplog before 5 cannot
+    # decode: the version tells it so in one line instead of failing on a stream
+    4: (),
 }
 
 SCHEMA = """
