@@ -72,10 +72,13 @@ class _Shape:
 def scan(data: bytes, text: str) -> list[Samples] | None:
     """The tracks ``gpx_elements.read_tracks`` reads from ``text`` (``data`` decoded), or None
     when this cannot tell."""
-    if declared_encoding(data) not in _UTF8 or data.count(b"<") > len(data) // 4:
-        return None  # markup denser than any track's: memory here grows with it
+    if declared_encoding(data) not in _UTF8:
+        return None
     views = _Views(np.frombuffer(data + bytes(_PAD), dtype=np.uint8))
-    lt = np.flatnonzero(views.arr[: len(data)] == 60)  # every "<"
+    is_lt = views.arr[: len(data)] == 60
+    if np.count_nonzero(is_lt) > len(data) // 4:
+        return None  # markup denser than any track's: memory here grows with it
+    lt = np.flatnonzero(is_lt)  # every "<"
     starts = lt[views.arr[lt + 1] == 116]  # "<t": trkpt, time, trk, trkseg, type, ...
     starts = starts[(views[len(_MARK)][starts] == _MARK)
                     & _SPACE[views.arr[starts + len(_MARK)]]]  # fmt: skip
