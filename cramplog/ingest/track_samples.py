@@ -128,14 +128,6 @@ class Samples:
     def __len__(self) -> int:
         return len(self.t)
 
-    def arrays(self) -> dict[str, np.ndarray]:
-        n = len(self.t)
-        out = {}
-        for key in _KEYS:
-            v = _column(getattr(self, key), n)
-            out[key] = v if v is not None else np.full(n, _NAN)
-        return out
-
 
 _KEYS = ("t", "lat", "lon", "ele", "hr", "cad", "temp", "speed", "dist")
 
